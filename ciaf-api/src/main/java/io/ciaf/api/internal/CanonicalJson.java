@@ -1,0 +1,209 @@
+package io.ciaf.api.internal;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Internal, not for public use. Writes normalized values (see {@link JsonValues}) as canonical JSON:
+ * object keys sorted by UTF-16 code units, no insignificant whitespace, strings escaped as in RFC 8785.
+ *
+ * <p>Numbers: integers are written exactly. A double is written with the fewest significant digits that
+ * read back as the same double, in RFC 8785 layout, and always with a fraction or exponent ({@code 1.0},
+ * not {@code 1}) so that a reader gets a floating-point value back. The digits are computed from the exact
+ * binary value with {@link BigDecimal}, not with {@link Double#toString}, whose output changed between JDK
+ * 17 and 19: a hash computed on one JDK must match on every other.
+ */
+public final class CanonicalJson {
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private CanonicalJson() {
+    }
+
+    /** Canonical JSON text of a normalized value. */
+    public static String write(Object value) {
+        StringBuilder out = new StringBuilder(64);
+        write(value, out);
+        return out.toString();
+    }
+
+    /** Appends the canonical JSON text of a normalized value. */
+    public static void write(Object value, StringBuilder out) {
+        if (value == null) {
+            out.append("null");
+        } else if (value instanceof String) {
+            writeString((String) value, out);
+        } else if (value instanceof Boolean) {
+            out.append(((Boolean) value) ? "true" : "false");
+        } else if (value instanceof Long || value instanceof BigInteger) {
+            out.append(value);
+        } else if (value instanceof Double) {
+            out.append(formatDouble((Double) value));
+        } else if (value instanceof Map) {
+            writeObject((Map<?, ?>) value, out);
+        } else if (value instanceof List) {
+            out.append('[');
+            boolean first = true;
+            for (Object item : (List<?>) value) {
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                write(item, out);
+            }
+            out.append(']');
+        } else {
+            throw new IllegalArgumentException("not a normalized JSON value: " + value.getClass().getName());
+        }
+    }
+
+    private static void writeObject(Map<?, ?> map, StringBuilder out) {
+        List<String> keys = new ArrayList<>(map.size());
+        for (Object key : map.keySet()) {
+            keys.add((String) key);
+        }
+        keys.sort(null); // String.compareTo orders by UTF-16 code units, as RFC 8785 requires
+        out.append('{');
+        boolean first = true;
+        for (String key : keys) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            writeString(key, out);
+            out.append(':');
+            write(map.get(key), out);
+        }
+        out.append('}');
+    }
+
+    /** Appends a JSON string literal escaped as RFC 8785 prescribes. */
+    public static void writeString(String s, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"': out.append("\\\""); break;
+                case '\\': out.append("\\\\"); break;
+                case '\b': out.append("\\b"); break;
+                case '\f': out.append("\\f"); break;
+                case '\n': out.append("\\n"); break;
+                case '\r': out.append("\\r"); break;
+                case '\t': out.append("\\t"); break;
+                default:
+                    if (c < 0x20) {
+                        out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+                    } else {
+                        out.append(c);
+                    }
+            }
+        }
+        out.append('"');
+    }
+
+    /**
+     * The canonical text of a finite double: shortest round-trip digits, RFC 8785 layout, and a
+     * {@code .0} added when the layout would otherwise read back as an integer.
+     */
+    public static String formatDouble(double d) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            throw new IllegalArgumentException("JSON has no representation for " + d);
+        }
+        if (d == 0) {
+            return "0.0"; // -0.0 too: RFC 8785 writes both as 0
+        }
+        if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+            return (long) d + ".0";
+        }
+        BigDecimal shortest = shortestRoundTrip(d);
+        String s = layout(shortest);
+        return s.indexOf('.') >= 0 || s.indexOf('e') >= 0 ? s : s + ".0";
+    }
+
+    // Rounding the exact binary value to p significant digits reads back as d for every p at or above
+    // the shortest that works (a p-digit number is also a (p+1)-digit one), so a binary search finds it.
+    private static BigDecimal shortestRoundTrip(double d) {
+        BigDecimal exact = new BigDecimal(d);
+        int lo = 1;
+        int hi = 17;
+        BigDecimal best = exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            BigDecimal candidate = exact.round(new MathContext(mid, RoundingMode.HALF_EVEN));
+            if (candidate.doubleValue() == d) {
+                best = candidate;
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return best.stripTrailingZeros();
+    }
+
+    // ECMAScript Number::toString layout, as RFC 8785 section 3.2.2.3 uses it.
+    private static String layout(BigDecimal value) {
+        StringBuilder out = new StringBuilder(24);
+        if (value.signum() < 0) {
+            out.append('-');
+            value = value.negate();
+        }
+        String digits = value.unscaledValue().toString();
+        int k = digits.length();
+        int n = k - value.scale(); // value = 0.d1d2...dk x 10^n
+        if (k <= n && n <= 21) {
+            out.append(digits);
+            for (int i = 0; i < n - k; i++) {
+                out.append('0');
+            }
+        } else if (0 < n && n <= 21) {
+            out.append(digits, 0, n).append('.').append(digits, n, k);
+        } else if (-6 < n && n <= 0) {
+            out.append("0.");
+            for (int i = 0; i < -n; i++) {
+                out.append('0');
+            }
+            out.append(digits);
+        } else {
+            out.append(digits.charAt(0));
+            if (k > 1) {
+                out.append('.').append(digits, 1, k);
+            }
+            int e = n - 1;
+            out.append('e').append(e < 0 ? '-' : '+').append(Math.abs(e));
+        }
+        return out.toString();
+    }
+
+    /** Lower-case hex SHA-256 of the UTF-8 bytes of {@code text}. */
+    public static String sha256Hex(String text) {
+        byte[] digest = sha256(text.getBytes(StandardCharsets.UTF_8));
+        return hex(digest);
+    }
+
+    /** SHA-256 of {@code bytes}. */
+    public static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform must provide SHA-256", e);
+        }
+    }
+
+    /** Lower-case hex of {@code bytes}. */
+    public static String hex(byte[] bytes) {
+        char[] out = new char[bytes.length * 2];
+        for (int i = 0; i < bytes.length; i++) {
+            out[2 * i] = HEX[(bytes[i] >> 4) & 0xF];
+            out[2 * i + 1] = HEX[bytes[i] & 0xF];
+        }
+        return new String(out);
+    }
+}

@@ -1,0 +1,167 @@
+package io.ciaf.api.internal;
+
+import io.ciaf.api.InvalidMetadataException;
+import java.lang.reflect.Array;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Internal, not for public use. Turns caller-supplied values into the JSON data model CIAF stores:
+ * {@code null}, {@link String}, {@link Boolean}, {@link Long}, {@link BigInteger} (beyond long range),
+ * {@link Double} (finite), unmodifiable {@link List} and unmodifiable {@link Map} with {@code String} keys.
+ * Anything else is refused with an {@link InvalidMetadataException} naming the key path.
+ */
+public final class JsonValues {
+
+    /** Nesting deeper than this is refused; it is almost always a cycle. */
+    public static final int MAX_DEPTH = 64;
+
+    private JsonValues() {
+    }
+
+    /**
+     * Normalizes {@code value} found at {@code path}.
+     *
+     * @throws InvalidMetadataException naming the path of the first value that is not JSON-compatible
+     */
+    public static Object normalize(Object value, String path) {
+        return normalize(value, path, 0);
+    }
+
+    private static Object normalize(Object value, String path, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new InvalidMetadataException(path, "nested deeper than " + MAX_DEPTH
+                    + " levels; is the structure cyclic? Store a summary instead");
+        }
+        if (value == null || value instanceof Boolean || value instanceof Long) {
+            return value;
+        }
+        if (value instanceof String) {
+            return checkString((String) value, path);
+        }
+        if (value instanceof Character) {
+            return checkString(value.toString(), path);
+        }
+        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return ((Number) value).longValue();
+        }
+        if (value instanceof Double) {
+            return checkDouble((Double) value, path);
+        }
+        if (value instanceof Float) {
+            float f = (Float) value;
+            checkDouble((double) f, path);
+            // The decimal the caller wrote (0.1f), not the float's binary expansion (0.10000000149...).
+            return checkDouble(Double.parseDouble(Float.toString(f)), path);
+        }
+        if (value instanceof BigInteger) {
+            BigInteger big = (BigInteger) value;
+            return big.bitLength() < 64 ? (Object) big.longValue() : big;
+        }
+        if (value instanceof BigDecimal) {
+            return normalizeDecimal((BigDecimal) value, path);
+        }
+        if (value instanceof Map) {
+            Map<?, ?> map = (Map<?, ?>) value;
+            Map<String, Object> out = new LinkedHashMap<>(Math.max(4, map.size() * 2));
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                Object key = e.getKey();
+                if (!(key instanceof String)) {
+                    throw new InvalidMetadataException(path, "map key " + describe(key)
+                            + " is not a String; JSON object keys must be strings");
+                }
+                String k = checkString((String) key, path);
+                out.put(k, normalize(e.getValue(), child(path, k), depth + 1));
+            }
+            return Collections.unmodifiableMap(out);
+        }
+        if (value instanceof Collection) {
+            Collection<?> items = (Collection<?>) value;
+            List<Object> out = new ArrayList<>(items.size());
+            int i = 0;
+            for (Object item : items) {
+                out.add(normalize(item, path + "[" + i++ + "]", depth + 1));
+            }
+            return Collections.unmodifiableList(out);
+        }
+        if (value instanceof char[]) {
+            return checkString(new String((char[]) value), path);
+        }
+        if (value.getClass().isArray()) {
+            int n = Array.getLength(value);
+            List<Object> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                out.add(normalize(Array.get(value, i), path + "[" + i + "]", depth + 1));
+            }
+            return Collections.unmodifiableList(out);
+        }
+        throw new InvalidMetadataException(path, "a " + value.getClass().getName()
+                + " is not JSON-compatible; store a String, number, boolean, null, List or Map"
+                + " (for example its toString() or a few of its fields)");
+    }
+
+    private static String checkString(String s, String path) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                throw new InvalidMetadataException(path, "string has an unpaired surrogate at index " + i
+                        + "; it cannot be encoded as UTF-8");
+            }
+            if (Character.isLowSurrogate(c)) {
+                throw new InvalidMetadataException(path, "string has an unpaired surrogate at index " + i
+                        + "; it cannot be encoded as UTF-8");
+            }
+        }
+        return s;
+    }
+
+    private static Double checkDouble(double d, String path) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            throw new InvalidMetadataException(path, d + " is not a JSON number; store null or a string"
+                    + " such as \"NaN\" if the value is meaningful");
+        }
+        return d == 0 ? 0.0 : d; // -0.0 and 0.0 are the same JSON number
+    }
+
+    private static Object normalizeDecimal(BigDecimal decimal, String path) {
+        BigDecimal stripped = decimal.stripTrailingZeros();
+        if (stripped.scale() <= 0) {
+            return normalize(stripped.toBigIntegerExact(), path);
+        }
+        double d = decimal.doubleValue();
+        if (!Double.isInfinite(d) && new BigDecimal(CanonicalJson.formatDouble(d)).compareTo(decimal) == 0) {
+            return d == 0 ? 0.0 : d;
+        }
+        throw new InvalidMetadataException(path, "BigDecimal " + decimal.toPlainString()
+                + " has more precision than a JSON number keeps in most readers; store it as a String");
+    }
+
+    /** The path of a map entry: {@code parent.key}, or {@code parent["odd.key"]} when the key needs quoting. */
+    public static String child(String parent, String key) {
+        boolean plain = !key.isEmpty();
+        for (int i = 0; i < key.length() && plain; i++) {
+            char c = key.charAt(i);
+            plain = Character.isLetterOrDigit(c) || c == '_' || c == '-';
+        }
+        if (plain) {
+            return parent.isEmpty() ? key : parent + "." + key;
+        }
+        StringBuilder quoted = new StringBuilder(parent).append('[');
+        CanonicalJson.writeString(key, quoted);
+        return quoted.append(']').toString();
+    }
+
+    private static String describe(Object key) {
+        return key == null ? "null" : "'" + key + "' (" + key.getClass().getName() + ")";
+    }
+}

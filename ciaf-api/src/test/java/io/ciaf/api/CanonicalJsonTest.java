@@ -1,0 +1,105 @@
+package io.ciaf.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ciaf.api.internal.CanonicalJson;
+import io.ciaf.api.internal.JsonValues;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class CanonicalJsonTest {
+
+    /**
+     * RFC 8785 Appendix B number vectors (IEEE 754 bits, expected text). Our one documented difference:
+     * a double that RFC 8785 would print as an integer gets ".0", so it reads back as a double.
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "0000000000000000, 0.0",
+            "8000000000000000, 0.0",
+            "0000000000000001, 5e-324",
+            "8000000000000001, -5e-324",
+            "7fefffffffffffff, 1.7976931348623157e+308",
+            "ffefffffffffffff, -1.7976931348623157e+308",
+            "4340000000000000, 9007199254740992.0",
+            "c340000000000000, -9007199254740992.0",
+            "4430000000000000, 295147905179352830000.0",
+            "44b52d02c7e14af5, 9.999999999999997e+22",
+            "44b52d02c7e14af6, 1e+23",
+            "44b52d02c7e14af7, 1.0000000000000001e+23",
+            "444b1ae4d6e2ef4e, 999999999999999700000.0",
+            "444b1ae4d6e2ef4f, 999999999999999900000.0",
+            "444b1ae4d6e2ef50, 1e+21",
+            "3eb0c6f7a0b5ed8c, 9.999999999999997e-7",
+            "3eb0c6f7a0b5ed8d, 0.000001",
+            "41b3de4355555553, 333333333.3333332",
+            "41b3de4355555554, 333333333.33333325",
+            "41b3de4355555555, 333333333.3333333",
+            "41b3de4355555556, 333333333.3333334",
+            "41b3de4355555557, 333333333.33333343",
+            "becbf647612f3696, -0.0000033333333333333333",
+            "43143ff3c1cb0959, 1424953923781206.2",
+    })
+    void numbersFollowRfc8785(String bits, String expected) {
+        double d = Double.longBitsToDouble(Long.parseUnsignedLong(bits, 16));
+        assertThat(CanonicalJson.formatDouble(d)).isEqualTo(expected);
+        assertThat(Double.parseDouble(expected)).isEqualTo(d == 0 ? 0.0 : d);
+    }
+
+    @Test
+    void everyDoubleReadsBackExactly() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        for (int i = 0; i < 20_000; i++) {
+            double d = Double.longBitsToDouble(random.nextLong());
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                continue;
+            }
+            String text = CanonicalJson.formatDouble(d);
+            assertThat(Double.parseDouble(text)).as(text).isEqualTo(d == 0 ? 0.0 : d);
+            // shortest: dropping the last significant digit must not still round-trip
+            assertThat(text).as("layout of %s", d).containsAnyOf(".", "e");
+        }
+    }
+
+    @Test
+    void keysSortByUtf16CodeUnitsAsInRfc8785() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("\u20ac", "Euro Sign");
+        m.put("\r", "Carriage Return");
+        m.put("\ufb33", "Hebrew Letter Dalet With Dagesh");
+        m.put("1", "One");
+        m.put("\ud83d\ude00", "Emoji: Grinning Face");
+        m.put("\u0080", "Control");
+        m.put("\u00f6", "Latin Small Letter O With Diaeresis");
+        String json = CanonicalJson.write(JsonValues.normalize(m, "m"));
+        assertThat(json).isEqualTo("{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\u0080\":\"Control\","
+                + "\"\u00f6\":\"Latin Small Letter O With Diaeresis\",\"\u20ac\":\"Euro Sign\","
+                + "\"\ud83d\ude00\":\"Emoji: Grinning Face\",\"\ufb33\":\"Hebrew Letter Dalet With Dagesh\"}");
+    }
+
+    @Test
+    void stringsEscapeOnlyWhatJsonRequires() {
+        String s = "q\"b\\ \b\f\n\r\t \u0001\u001f \u007f \u2028 é";
+        assertThat(CanonicalJson.write(s))
+                .isEqualTo("\"q\\\"b\\\\ \\b\\f\\n\\r\\t \\u0001\\u001f \u007f \u2028 é\"");
+    }
+
+    @Test
+    void nestedValuesAndIntegers() {
+        Object v = JsonValues.normalize(Map.of("b", List.of(1, 2L, (short) 3, 1.5f, true), "a", Map.of()), "x");
+        assertThat(CanonicalJson.write(v)).isEqualTo("{\"a\":{},\"b\":[1,2,3,1.5,true]}");
+        assertThat(CanonicalJson.write(JsonValues.normalize(new java.math.BigInteger("123456789012345678901234567890"), "x")))
+                .isEqualTo("123456789012345678901234567890");
+    }
+
+    @Test
+    void refusesValuesThatAreNotNormalized() {
+        assertThatThrownBy(() -> CanonicalJson.write(new Object())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CanonicalJson.formatDouble(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
