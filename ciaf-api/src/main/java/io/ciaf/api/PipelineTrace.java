@@ -13,9 +13,15 @@ import java.util.Map;
  */
 public final class PipelineTrace {
 
-    /** Oldest first; ids break ties, so the order is the same on every backend. */
+    /**
+     * Oldest first; the ids' text breaks ties (not {@link java.util.UUID#compareTo}, which compares signed
+     * halves), so the order is the same on every backend, SQL ones included.
+     */
     public static final Comparator<MetadataRecord> CHRONOLOGICAL =
-            Comparator.comparing(MetadataRecord::timestamp).thenComparing(MetadataRecord::id);
+            Comparator.comparing(MetadataRecord::timestamp).thenComparing(r -> r.id().toString());
+
+    /** Newest first, the order of query results: the reverse of {@link #CHRONOLOGICAL}. */
+    public static final Comparator<MetadataRecord> NEWEST_FIRST = CHRONOLOGICAL.reversed();
 
     private final String model;
     private final List<MetadataRecord> records;

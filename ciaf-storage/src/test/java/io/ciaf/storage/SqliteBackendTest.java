@@ -1,0 +1,75 @@
+package io.ciaf.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ciaf.api.MetadataRecord;
+import io.ciaf.api.Stage;
+import io.ciaf.api.internal.CanonicalJson;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SqliteBackendTest extends MetadataBackendCompatibilityKit {
+
+    @Override
+    protected String backend() {
+        return "sqlite";
+    }
+
+    private Connection sql() throws Exception {
+        return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("store/metadata.db"));
+    }
+
+    @Test
+    void databaseIsInWalModeWithTheSeedsSchema() throws Exception {
+        storage.save(rich("m", Stage.TRAINING, T0));
+        try (Connection c = sql(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+                assertThat(rs.getString(1)).isEqualTo("wal");
+            }
+            List<String> indexes = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='metadata'")) {
+                while (rs.next()) {
+                    indexes.add(rs.getString(1));
+                }
+            }
+            assertThat(indexes).contains("idx_metadata_model_stage", "idx_metadata_stage", "idx_metadata_event",
+                    "idx_metadata_time");
+        }
+    }
+
+    @Test
+    void metadataJsonIsQueryableWithJsonExtractAndHashesToTheStoredHash() throws Exception {
+        storage.saveAll(List.of(
+                MetadataRecord.builder("low", Stage.TRAINING, "model_trained").put("accuracy", 0.85).build(),
+                MetadataRecord.builder("high", Stage.TRAINING, "model_trained").put("accuracy", 0.95).build()));
+        try (Connection c = sql(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT model_name, metadata_json, metadata_hash FROM metadata"
+                     + " WHERE stage = 'training' AND json_extract(metadata_json, '$.accuracy') < 0.9")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("low");
+            assertThat(CanonicalJson.sha256Hex(rs.getString(2))).isEqualTo(rs.getString(3));
+            assertThat(rs.next()).isFalse();
+        }
+    }
+
+    @Test
+    void complianceRecordsAreListedAsComplianceEvents() throws Exception {
+        storage.saveAll(List.of(
+                MetadataRecord.builder("m", Stage.COMPLIANCE, "assessed").put("framework", "GDPR")
+                        .put("compliance_score", 0.75).build(),
+                MetadataRecord.builder("m", Stage.COMPLIANCE, "note").put("text", "no framework").build()));
+        try (Connection c = sql(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT framework, compliance_score, timestamp FROM compliance_events"
+                     + " WHERE timestamp > datetime('now', '-30 days') ORDER BY timestamp DESC")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("GDPR");
+            assertThat(rs.getDouble(2)).isEqualTo(0.75);
+            assertThat(rs.next()).isFalse();
+        }
+    }
+}
