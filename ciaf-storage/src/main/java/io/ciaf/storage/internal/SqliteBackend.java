@@ -261,65 +261,35 @@ public final class SqliteBackend implements MetadataBackend {
     @Override
     public Set<UUID> existing(Collection<UUID> ids) {
         Set<UUID> found = new HashSet<>();
-        List<UUID> all = new ArrayList<>(ids);
+        List<Object> all = new ArrayList<>();
+        ids.forEach(id -> all.add(id.toString()));
         for (int from = 0; from < all.size(); from += 500) {
-            List<UUID> chunk = all.subList(from, Math.min(all.size(), from + 500));
+            List<Object> chunk = all.subList(from, Math.min(all.size(), from + 500));
             String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
-            lock.lock();
-            try (PreparedStatement ps = connection.prepareStatement("SELECT id FROM metadata WHERE id IN (" + marks + ")")) {
-                ensureOpen();
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 1, chunk.get(i).toString());
+            read("SELECT id FROM metadata WHERE id IN (" + marks + ")", chunk, rs -> {
+                while (rs.next()) {
+                    found.add(UUID.fromString(rs.getString(1)));
                 }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        found.add(UUID.fromString(rs.getString(1)));
-                    }
-                }
-                connection.commit();
-            } catch (SQLException e) {
-                throw readFailure(e);
-            } finally {
-                lock.unlock();
-            }
+                return null;
+            });
         }
         return found;
     }
 
     @Override
     public SortedSet<String> models() {
-        SortedSet<String> models = new TreeSet<>();
-        lock.lock();
-        try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT DISTINCT model_name FROM metadata")) {
-            ensureOpen();
+        return read("SELECT DISTINCT model_name FROM metadata", List.of(), rs -> {
+            SortedSet<String> models = new TreeSet<>();
             while (rs.next()) {
                 models.add(rs.getString(1));
             }
-            connection.commit();
-        } catch (SQLException e) {
-            throw readFailure(e);
-        } finally {
-            lock.unlock();
-        }
-        return models;
+            return models;
+        });
     }
 
     @Override
     public long count() {
-        lock.lock();
-        try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM metadata")) {
-            ensureOpen();
-            rs.next();
-            long n = rs.getLong(1);
-            connection.commit();
-            return n;
-        } catch (SQLException e) {
-            throw readFailure(e);
-        } finally {
-            lock.unlock();
-        }
+        return read("SELECT COUNT(*) FROM metadata", List.of(), rs -> rs.next() ? rs.getLong(1) : 0L);
     }
 
     @Override
@@ -337,29 +307,45 @@ public final class SqliteBackend implements MetadataBackend {
     }
 
     private List<MetadataRecord> select(String sql, List<Object> args) {
-        List<MetadataRecord> out = new ArrayList<>();
-        lock.lock();
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ensureOpen();
-            for (int i = 0; i < args.size(); i++) {
-                ps.setObject(i + 1, args.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    try {
-                        out.add(read(rs));
-                    } catch (CorruptRecordException e) {
-                        problems.accept(new StorageProblem(db, 0, "row id " + rs.getString(1) + ": " + e.getMessage()));
-                    }
+        return read(sql, args, rs -> {
+            List<MetadataRecord> out = new ArrayList<>();
+            while (rs.next()) {
+                try {
+                    out.add(read(rs));
+                } catch (CorruptRecordException e) {
+                    problems.accept(new StorageProblem(db, 0, "row id " + rs.getString(1) + ": " + e.getMessage()));
                 }
             }
-            connection.commit();
+            return out;
+        });
+    }
+
+    /** Reads a result set under the connection lock, in a transaction that ends before the lock is released. */
+    private interface Rows<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private <T> T read(String sql, List<Object> args, Rows<T> rows) {
+        lock.lock();
+        try {
+            ensureOpen();
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setObject(i + 1, args.get(i));
+                }
+                T result;
+                try (ResultSet rs = ps.executeQuery()) {
+                    result = rows.read(rs);
+                }
+                connection.commit();
+                return result;
+            }
         } catch (SQLException e) {
-            throw readFailure(e);
+            rollbackQuietly();
+            throw new MetadataStorageException("cannot read SQLite database " + db + ": " + e.getMessage(), e);
         } finally {
             lock.unlock();
         }
-        return out;
     }
 
     private static MetadataRecord read(ResultSet rs) throws SQLException {
@@ -385,11 +371,6 @@ public final class SqliteBackend implements MetadataBackend {
             throw new CorruptRecordException("metadata_json is not valid JSON: " + RecordJson.firstLine(e.getMessage()));
         }
         return RecordJson.fromMap(row);
-    }
-
-    private MetadataStorageException readFailure(SQLException e) {
-        rollbackQuietly();
-        return new MetadataStorageException("cannot read SQLite database " + db + ": " + e.getMessage(), e);
     }
 
     private void rollbackQuietly() {
