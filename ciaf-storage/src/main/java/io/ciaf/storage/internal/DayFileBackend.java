@@ -86,6 +86,7 @@ abstract class DayFileBackend implements MetadataBackend {
         }
     }
 
+    @SuppressWarnings("try") // the lock is held for the try block's extent, never read
     private void append(Path file, byte[] bytes) {
         Path dir = file.getParent();
         boolean newDir = !Files.isDirectory(dir);
@@ -310,6 +311,7 @@ abstract class DayFileBackend implements MetadataBackend {
     }
 
     /** Reads one file under its lock, handing every readable record to {@code each}. */
+    @SuppressWarnings("try") // the lock is held for the try block's extent, never read
     void read(Path file, Consumer<MetadataRecord> each) {
         byte[] content;
         ReentrantLock lock = JVM_LOCKS.computeIfAbsent(file.toAbsolutePath(), p -> new ReentrantLock());
