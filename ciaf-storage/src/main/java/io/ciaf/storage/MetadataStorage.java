@@ -222,12 +222,16 @@ public final class MetadataStorage implements AutoCloseable {
         if (!strictErrors.isEmpty()) {
             throw new MetadataValidationException(strictErrors);
         }
+        timedSave(checked);
+        return checked.stream().map(MetadataRecord::id).collect(Collectors.toList());
+    }
+
+    private void timedSave(List<MetadataRecord> records) {
         long start = System.nanoTime();
-        backend.saveAll(checked);
+        backend.saveAll(records);
         writeNanos.add(System.nanoTime() - start);
         writeCalls.increment();
-        recordsWritten.add(checked.size());
-        return checked.stream().map(MetadataRecord::id).collect(Collectors.toList());
+        recordsWritten.add(records.size());
     }
 
     private void checkSize(MetadataRecord r, String which) {
@@ -493,12 +497,7 @@ public final class MetadataStorage implements AutoCloseable {
             }
         }
         for (int i = 0; i < fresh.size(); i += 1000) {
-            List<MetadataRecord> chunk = fresh.subList(i, Math.min(fresh.size(), i + 1000));
-            long start = System.nanoTime();
-            backend.saveAll(chunk);
-            writeNanos.add(System.nanoTime() - start);
-            writeCalls.increment();
-            recordsWritten.add(chunk.size());
+            timedSave(fresh.subList(i, Math.min(fresh.size(), i + 1000)));
         }
         return new ImportResult(fresh.size(), already, found);
     }
@@ -547,8 +546,7 @@ public final class MetadataStorage implements AutoCloseable {
             throw new MetadataStorageException("cannot read backup " + backupFile + ": " + e, e);
         }
         String actual = CanonicalJson.hex(CanonicalJson.sha256(bytes));
-        if (!java.security.MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                actual.getBytes(StandardCharsets.US_ASCII))) {
+        if (!CanonicalJson.sameDigest(expected, actual)) {
             throw new BackupIntegrityException("backup " + backupFile + " does not match its checksum: "
                     + sumFile + " says " + expected + ", the file hashes to " + actual
                     + "; it was altered or truncated, so nothing was restored");

@@ -275,7 +275,7 @@ public abstract class MetadataBackendCompatibilityKit {
                         .withValidationErrors(List.of("accuracy below 0.8, see \"report\"")));
         storage.saveAll(saved);
         Path file = storage.export(null, format, dir.resolve("export." + format.extension()));
-        Path m1Only = storage.export("m1", format, Files.isDirectory(dir) ? dir : dir);
+        Path m1Only = storage.export("m1", format, dir);
         assertThat(m1Only.getFileName().toString()).startsWith("ciaf-metadata-m1-").endsWith("." + format.extension());
 
         try (MetadataStorage target = MetadataStorage.open(dir.resolve("target"), backend())) {

@@ -188,6 +188,11 @@ public final class CanonicalJson {
         return hex(digest);
     }
 
+    /** Whether two hex digests are equal, compared in constant time (case-sensitive, as stored). */
+    public static boolean sameDigest(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
+    }
+
     /** SHA-256 of {@code bytes}. */
     public static byte[] sha256(byte[] bytes) {
         try {

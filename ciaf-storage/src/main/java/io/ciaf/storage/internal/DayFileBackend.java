@@ -354,11 +354,6 @@ abstract class DayFileBackend implements MetadataBackend {
         }
     }
 
-    /** Every file of this backend, for a full check. */
-    List<Path> allFiles() {
-        return files(null, null, null);
-    }
-
     static String utf8(byte[] bytes, int from, int to) {
         return new String(bytes, from, to - from, StandardCharsets.UTF_8);
     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.ciaf.api.InvalidMetadataException;
 import io.ciaf.api.MetadataRecord;
 import io.ciaf.api.Stage;
+import io.ciaf.api.internal.CanonicalJson;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -152,20 +153,19 @@ public final class RecordJson {
             MetadataRecord r = b.build();
             checkHash(r, string(map, HASH, true));
             return r;
+        } catch (CorruptRecordException e) {
+            throw e;
+        } catch (InvalidMetadataException e) {
+            throw new CorruptRecordException(e.getMessage()); // already names the key path
         } catch (IllegalArgumentException | DateTimeParseException e) {
-            // InvalidMetadataException, Stage.parse and UUID.fromString all name the bad value
-            if (e instanceof CorruptRecordException) {
-                throw (CorruptRecordException) e;
-            }
-            String where = e instanceof InvalidMetadataException ? "" : "bad field value: ";
-            throw new CorruptRecordException(where + e.getMessage());
+            // Stage.parse, UUID.fromString and Instant.parse name the bad value
+            throw new CorruptRecordException("bad field value: " + e.getMessage());
         }
     }
 
     /** Throws unless {@code storedHash} is the hash of {@code r}'s metadata. */
     public static void checkHash(MetadataRecord r, String storedHash) {
-        if (!java.security.MessageDigest.isEqual(storedHash.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                r.metadataHash().getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+        if (!CanonicalJson.sameDigest(storedHash, r.metadataHash())) {
             throw new CorruptRecordException("record " + r.id() + ": metadata_hash " + storedHash
                     + " does not match its metadata (sha256 " + r.metadataHash() + "); the record was altered");
         }
