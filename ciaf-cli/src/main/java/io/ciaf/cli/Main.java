@@ -1,0 +1,12 @@
+package io.ciaf.cli;
+
+/** Entry point of the {@code ciaf} command. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(CiafCommand.run(args, System.out, System.err, System.in));
+    }
+}

@@ -1,0 +1,276 @@
+package io.ciaf.ledger;
+
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongConsumer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import io.ciaf.storage.internal.RecordJson;
+
+/**
+ * Recomputes a ledger from its stored bytes and reports the first position that is wrong. Works on its own
+ * connection inside one read transaction, so it sees one consistent snapshot while appends go on.
+ */
+final class LedgerVerifier {
+
+    private static final int PROGRESS_EVERY = 65_536;
+
+    private final AuditLedger ledger;
+    private final VerifierKey key;
+    private final MessageDigest md = Merkle.newSha256();
+    /** Signed checkpoints by size: the files, then each CHECKPOINT entry met on the way. */
+    private final TreeMap<Long, Checkpoint> signed = new TreeMap<>();
+    private final Map<Long, String> sources = new TreeMap<>();
+
+    private Frontier tree;
+    private byte[] prevHash;
+    private byte[] prevPrevHash;
+    private long lastTimestamp = Long.MIN_VALUE;
+    private Checkpoint lastMatched;
+
+    LedgerVerifier(AuditLedger ledger) {
+        this.ledger = ledger;
+        this.key = ledger.verifierKey();
+    }
+
+    /** Verifies from genesis, or from the trusted checkpoint of size {@code start} when it is positive. */
+    VerificationReport verify(long start, LongConsumer progress) {
+        try (LedgerDatabase db = LedgerDatabase.open(ledger.databaseFile())) {
+            db.execute("BEGIN");
+            try {
+                for (Map.Entry<Long, Path> file : ledger.checkpointFiles().entrySet()) {
+                    signed.put(file.getKey(), ledger.readCheckpointFile(file.getValue(), file.getKey()));
+                    sources.put(file.getKey(), AuditLedger.CHECKPOINT_DIR + "/" + file.getKey() + ".note");
+                }
+                long first = start > 0 && startAtCheckpoint(db, start) ? start : startAtGenesis();
+                return scan(db, first, progress);
+            } finally {
+                db.rollbackQuietly();
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("cannot read ledger " + ledger.databaseFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private long startAtGenesis() {
+        tree = new Frontier(0, new byte[Merkle.HASH_LENGTH], Long.MIN_VALUE);
+        prevHash = new byte[Merkle.HASH_LENGTH];
+        prevPrevHash = null;
+        lastTimestamp = Long.MIN_VALUE;
+        lastMatched = null;
+        return 0;
+    }
+
+    /**
+     * Sets up the chain state at a checkpoint an earlier verification found intact, trusting the stored tree
+     * only as far as it reproduces the signed root. Returns false (verify from genesis) otherwise.
+     */
+    private boolean startAtCheckpoint(LedgerDatabase db, long size) throws SQLException {
+        try {
+            Checkpoint cp = signed.get(size);
+            if (cp == null) {
+                try (PreparedStatement s = db.connection.prepareStatement(
+                        "SELECT position FROM checkpoints WHERE size=?")) {
+                    s.setLong(1, size);
+                    try (ResultSet rs = s.executeQuery()) {
+                        LedgerEntry e = rs.next() ? db.entry(rs.getLong(1)) : null;
+                        if (e == null) {
+                            return false;
+                        }
+                        cp = checkpointOf(e, key);
+                    }
+                }
+            }
+            LedgerEntry last = db.entry(size - 1);
+            if (last == null || cp.size() != size) {
+                return false;
+            }
+            Merkle.Nodes nodes = db.nodes();
+            Frontier f = Frontier.load(nodes, size, last.entryHash(), last.timestamp());
+            if (!MessageDigest.isEqual(f.root(md), cp.root())) {
+                return false;
+            }
+            ProofVerifier.verifyInclusion(size - 1, size, Merkle.leafHash(last.entryHash()),
+                    Merkle.inclusionPath(nodes, size - 1, size), cp.root());
+            LedgerEntry beforeLast = size >= 2 ? db.entry(size - 2) : null;
+            tree = f;
+            prevHash = last.entryHash();
+            prevPrevHash = beforeLast == null ? null : beforeLast.entryHash();
+            lastTimestamp = last.timestamp();
+            lastMatched = cp;
+            return true;
+        } catch (VerificationException e) {
+            return false;
+        }
+    }
+
+    private VerificationReport scan(LedgerDatabase db, long first, LongConsumer progress) throws SQLException {
+        long p = first;
+        try (PreparedStatement s = db.connection.prepareStatement("SELECT position, timestamp, type, payload,"
+                + " payload_hash, prev_hash, entry_hash, subtree_hashes FROM entries WHERE position >= ?"
+                + " ORDER BY position")) {
+            s.setLong(1, first);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    long position = rs.getLong(1);
+                    if (position != p) {
+                        throw tampered(p, "entry " + p + " is missing: the next stored entry is at position "
+                                + position + " (position gap)");
+                    }
+                    checkEntry(p, rs.getLong(2), rs.getString(3), rs.getBytes(4), rs.getBytes(5), rs.getBytes(6),
+                            rs.getBytes(7), rs.getBytes(8));
+                    p++;
+                    if (progress != null && (p - first) % PROGRESS_EVERY == 0) {
+                        progress.accept(p - first);
+                    }
+                }
+            }
+        }
+        if (p == 0) {
+            throw tampered(0, "the ledger has no genesis entry: it is empty");
+        }
+        matchCheckpointAt(p, null);
+        Map.Entry<Long, Checkpoint> beyond = signed.higherEntry(p);
+        if (beyond != null) {
+            throw tampered(p, "the ledger ends after " + p + " entries but " + sources.get(beyond.getKey())
+                    + " was signed over " + beyond.getKey() + ": entries from position " + p + " on were removed");
+        }
+        if (progress != null) {
+            progress.accept(p - first);
+        }
+        return new VerificationReport(p, tree.root(md), lastMatched, first);
+    }
+
+    private void checkEntry(long p, long timestamp, String type, byte[] payload, byte[] payloadHash, byte[] prev,
+            byte[] entryHash, byte[] subtrees) {
+        if (type == null || !NewEntry.TYPE.matcher(type).matches()) {
+            throw tampered(p, "entry type '" + type + "' is not 1 to 32 characters A-Z or _");
+        }
+        if (timestamp <= lastTimestamp) {
+            throw tampered(p, "timestamp " + timestamp + " is not after the previous entry's " + lastTimestamp
+                    + " (timestamps must increase)");
+        }
+        if (payloadHash == null || payloadHash.length != Merkle.HASH_LENGTH) {
+            throw tampered(p, "payload_hash is not a 32-byte SHA-256");
+        }
+        if (payload != null && !MessageDigest.isEqual(md.digest(payload), payloadHash)) {
+            throw tampered(p, "payload does not match its payload_hash");
+        }
+        if (prev == null || !MessageDigest.isEqual(prev, prevHash)) {
+            if (prev != null && prevPrevHash != null && MessageDigest.isEqual(prev, prevPrevHash)) {
+                throw tampered(p - 1, "entry " + (p - 1) + " was inserted: entry " + p + " chains to entry "
+                        + (p - 2));
+            }
+            throw tampered(p, p == 0 ? "chain break: the first entry's prev_hash is not 32 zero bytes"
+                    : "chain break: prev_hash is not the entry_hash of entry " + (p - 1)
+                            + " (an entry before it was removed, replaced or reordered)");
+        }
+        byte[] expected = EntryHash.compute(md, prevHash, p, timestamp, type, payloadHash);
+        if (entryHash == null || !MessageDigest.isEqual(expected, entryHash)) {
+            throw tampered(p, "entry_hash does not match the entry's position, timestamp, type and payload_hash");
+        }
+        if (p == 0) {
+            checkGenesis(type, payload);
+        }
+        Checkpoint sealedHere = AuditLedger.CHECKPOINT.equals(type) ? checkpointEntry(p, payload) : null;
+        matchCheckpointAt(p, sealedHere);
+        byte[] completed = tree.append(md, entryHash, timestamp);
+        if (!sameBytes(completed, subtrees)) {
+            throw tampered(p, "the stored Merkle subtree hashes do not match the entries (proofs served from them"
+                    + " would be wrong)");
+        }
+        prevPrevHash = prevHash;
+        prevHash = entryHash;
+        lastTimestamp = timestamp;
+    }
+
+    /** Compares the tree of {@code size} entries (the current state) with the checkpoints signed for it. */
+    private void matchCheckpointAt(long size, Checkpoint fromEntry) {
+        Checkpoint cp = signed.get(size);
+        if (cp == null && fromEntry == null) {
+            return;
+        }
+        byte[] root = tree.root(md);
+        for (Checkpoint c : new Checkpoint[] {cp, fromEntry}) {
+            if (c != null && !MessageDigest.isEqual(root, c.root())) {
+                long from = lastMatched == null ? 0 : lastMatched.size();
+                throw tampered(from, "the first " + size + " entries do not match signed checkpoint " + size
+                        + (c == cp ? " (" + sources.get(size) + ")" : " (CHECKPOINT entry at position " + size + ")")
+                        + ": entries from position " + from + " on were rewritten, or the file was replaced");
+            }
+        }
+        lastMatched = cp != null ? cp : fromEntry;
+    }
+
+    private Checkpoint checkpointEntry(long p, byte[] payload) {
+        Checkpoint c;
+        try {
+            c = checkpointOf(payload, key);
+        } catch (VerificationException e) {
+            throw tampered(p, "the CHECKPOINT entry's note does not verify with " + AuditLedger.VERIFIER_KEY_FILE
+                    + ": " + e.getMessage());
+        }
+        if (c.size() != p) {
+            throw tampered(p, "the CHECKPOINT entry at position " + p + " is signed over " + c.size()
+                    + " entries; it must cover exactly the entries before it");
+        }
+        return c;
+    }
+
+    private void checkGenesis(String type, byte[] payload) {
+        if (!AuditLedger.GENESIS.equals(type)) {
+            throw tampered(0, "the first entry is " + type + ", not GENESIS");
+        }
+        Map<?, ?> fields = parse(payload);
+        Object named = fields == null ? null : fields.get("verifier_key");
+        if (!key.toString().equals(named)) {
+            throw tampered(0, "the genesis entry names verifier key " + named + " but this home's "
+                    + AuditLedger.VERIFIER_KEY_FILE + " is " + key + ": the ledger file was replaced or belongs to"
+                    + " another home");
+        }
+    }
+
+    static Checkpoint checkpointOf(LedgerEntry e, VerifierKey key) {
+        return checkpointOf(e.payload().map(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8)).orElse(null),
+                key);
+    }
+
+    private static Checkpoint checkpointOf(byte[] payload, VerifierKey key) {
+        Map<?, ?> fields = parse(payload);
+        Object note = fields == null ? null : fields.get("checkpoint");
+        if (!(note instanceof String)) {
+            throw new VerificationException("the CHECKPOINT payload has no 'checkpoint' note");
+        }
+        return Checkpoint.verify((String) note, key);
+    }
+
+    private static Map<?, ?> parse(byte[] payload) {
+        if (payload == null) {
+            return null;
+        }
+        try {
+            return RecordJson.MAPPER.readValue(payload, Map.class);
+        } catch (JsonProcessingException e) {
+            return null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private static boolean sameBytes(byte[] a, byte[] b) {
+        if (a == null || b == null) {
+            return a == null && (b == null || b.length == 0);
+        }
+        return MessageDigest.isEqual(a, b);
+    }
+
+    private static LedgerTamperedException tampered(long position, String reason) {
+        return new LedgerTamperedException(position, reason);
+    }
+}

@@ -1,0 +1,136 @@
+package io.ciaf.ledger;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import io.ciaf.api.InvalidMetadataException;
+import io.ciaf.api.internal.CanonicalJson;
+import io.ciaf.api.internal.JsonValues;
+import io.ciaf.storage.internal.RecordJson;
+
+/**
+ * An entry ready to be appended: its type and its payload as the exact bytes the ledger will store
+ * (canonical JSON, keys sorted, with a fresh random {@code nonce}) and their SHA-256. The expensive part of
+ * an append (JSON, nonce, hashing the payload) happens here, in the caller's thread, so that many threads
+ * can prepare entries while one commits them. Immutable and thread-safe.
+ */
+public final class NewEntry {
+
+    /** The payload field holding the idempotency key. */
+    public static final String IDEMPOTENCY_KEY = "idempotency_key";
+    /** The payload field the ledger adds: 16 random bytes, base64, so an erased payload's hash reveals nothing. */
+    public static final String NONCE = "nonce";
+
+    static final Pattern TYPE = Pattern.compile("[A-Z_]{1,32}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int MAX_KEY_LENGTH = 512;
+
+    final String type;
+    final byte[] payload;
+    final byte[] payloadHash;
+    final String idempotencyKey;
+
+    private NewEntry(String type, byte[] payload, String idempotencyKey) {
+        this.type = type;
+        this.payload = payload;
+        this.payloadHash = Merkle.sha256().digest(payload);
+        this.idempotencyKey = idempotencyKey;
+    }
+
+    /**
+     * Prepares an entry. {@code idempotencyKey} may be null; when given it is also stored in the payload as
+     * {@code idempotency_key}, and a payload that already holds that field supplies the key.
+     *
+     * @throws IllegalArgumentException if the type is not 1–32 characters of {@code [A-Z_]}, the payload
+     *     holds {@code nonce} (the ledger adds it), or the key and the payload's {@code idempotency_key} differ
+     * @throws InvalidMetadataException naming the path of a value that is not JSON
+     */
+    public static NewEntry of(String type, Map<String, ?> payload, String idempotencyKey) {
+        requireType(type);
+        if (payload == null) {
+            throw new IllegalArgumentException("payload must not be null; use an empty map for no fields");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> normalized = new LinkedHashMap<>((Map<String, Object>) JsonValues.normalize(payload,
+                "payload"));
+        if (normalized.containsKey(NONCE)) {
+            throw new IllegalArgumentException("payload field 'nonce' is reserved: the ledger adds a random nonce"
+                    + " to every payload; rename the field");
+        }
+        Object stored = normalized.get(IDEMPOTENCY_KEY);
+        String key = idempotencyKey;
+        if (stored != null && !(stored instanceof String)) {
+            throw new IllegalArgumentException("payload field 'idempotency_key' must be a string, not " + stored);
+        }
+        if (key == null) {
+            key = (String) stored;
+        } else if (stored != null && !stored.equals(key)) {
+            throw new IllegalArgumentException("idempotency key '" + key + "' differs from the payload's"
+                    + " idempotency_key '" + stored + "'");
+        }
+        if (key != null) {
+            if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
+                throw new IllegalArgumentException("an idempotency key must be 1 to " + MAX_KEY_LENGTH
+                        + " characters long");
+            }
+            normalized.put(IDEMPOTENCY_KEY, key);
+        }
+        byte[] nonce = new byte[16];
+        RANDOM.nextBytes(nonce);
+        normalized.put(NONCE, Base64.getEncoder().encodeToString(nonce));
+        return new NewEntry(type, CanonicalJson.write(normalized).getBytes(StandardCharsets.UTF_8), key);
+    }
+
+    /**
+     * Prepares an entry from one JSON object in text form; its {@code idempotency_key} field, when present,
+     * is the idempotency key. Duplicate keys in the text are an error.
+     *
+     * @throws IllegalArgumentException if the text is not one JSON object, or as for {@link #of}
+     */
+    public static NewEntry ofJson(String type, String jsonObject) {
+        Object parsed;
+        try {
+            parsed = RecordJson.MAPPER.readValue(jsonObject, Object.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage() + " (column "
+                    + e.getLocation().getColumnNr() + ")");
+        }
+        if (!(parsed instanceof Map)) {
+            throw new IllegalArgumentException("expected one JSON object per line, found "
+                    + (parsed == null ? "null" : parsed instanceof String ? "a string" : parsed instanceof Iterable
+                            ? "an array" : "a " + parsed.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = (Map<String, Object>) parsed;
+        return of(type, map, null);
+    }
+
+    static String requireType(String type) {
+        if (type == null || !TYPE.matcher(type).matches()) {
+            throw new IllegalArgumentException("entry type '" + type + "' is not valid: use 1 to 32 characters"
+                    + " A-Z or _, e.g. METADATA");
+        }
+        return type;
+    }
+
+    /** The entry type. */
+    public String type() {
+        return type;
+    }
+
+    /** The idempotency key, or null. */
+    public String idempotencyKey() {
+        return idempotencyKey;
+    }
+
+    /** The exact payload bytes that will be stored (canonical JSON with the nonce). */
+    public String payloadJson() {
+        return new String(payload, StandardCharsets.UTF_8);
+    }
+}
