@@ -428,9 +428,9 @@ public final class AuditLedger implements AutoCloseable {
                         + last.size() + " was signed: entries from position " + size + " were removed;"
                         + " refusing to sign");
             }
-            List<byte[]> proof = last.size() == size ? List.of()
-                    : Merkle.consistencyPath(writer.nodes(), last.size(), size);
             try {
+                List<byte[]> proof = last.size() == size ? List.of()
+                        : Merkle.consistencyPath(writer.nodes(), last.size(), size);
                 ProofVerifier.verifyConsistency(last.size(), size, last.root(), root, proof);
             } catch (VerificationException e) {
                 throw new LedgerTamperedException(-1, "the tree of " + size + " entries is not consistent with"

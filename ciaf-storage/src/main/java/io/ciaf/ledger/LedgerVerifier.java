@@ -152,10 +152,6 @@ final class LedgerVerifier {
         if (type == null || !NewEntry.TYPE.matcher(type).matches()) {
             throw tampered(p, "entry type '" + type + "' is not 1 to 32 characters A-Z or _");
         }
-        if (timestamp <= lastTimestamp) {
-            throw tampered(p, "timestamp " + timestamp + " is not after the previous entry's " + lastTimestamp
-                    + " (timestamps must increase)");
-        }
         if (payloadHash == null || payloadHash.length != Merkle.HASH_LENGTH) {
             throw tampered(p, "payload_hash is not a 32-byte SHA-256");
         }
@@ -170,6 +166,10 @@ final class LedgerVerifier {
             throw tampered(p, p == 0 ? "chain break: the first entry's prev_hash is not 32 zero bytes"
                     : "chain break: prev_hash is not the entry_hash of entry " + (p - 1)
                             + " (an entry before it was removed, replaced or reordered)");
+        }
+        if (timestamp <= lastTimestamp) {
+            throw tampered(p, "timestamp " + timestamp + " is not after the previous entry's " + lastTimestamp
+                    + " (timestamps must increase)");
         }
         byte[] expected = EntryHash.compute(md, prevHash, p, timestamp, type, payloadHash);
         if (entryHash == null || !MessageDigest.isEqual(expected, entryHash)) {
