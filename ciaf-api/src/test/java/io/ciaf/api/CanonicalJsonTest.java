@@ -102,4 +102,24 @@ class CanonicalJsonTest {
         assertThatThrownBy(() -> CanonicalJson.write(new Object())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> CanonicalJson.formatDouble(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theFastShortestDigitsAgreeWithTheExactSearchOnRandomDoubles() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(8785);
+        for (int i = 0; i < 300_000; i++) {
+            double d = switch (i % 4) {
+                case 0 -> Double.longBitsToDouble(random.nextLong());
+                case 1 -> random.nextInt(1_000_000) / Math.pow(10, random.nextInt(1, 12));
+                case 2 -> Double.longBitsToDouble(random.nextLong(1L << 53)); // subnormal and tiny normals
+                default -> random.nextDouble() * Math.pow(10, random.nextInt(-30, 30));
+            };
+            if (!Double.isFinite(d) || d == 0) {
+                continue;
+            }
+            java.math.BigDecimal fast = io.ciaf.api.internal.CanonicalJson.shortestRoundTrip(d);
+            java.math.BigDecimal exact = io.ciaf.api.internal.CanonicalJson.searchShortest(d);
+            assertThat(fast.unscaledValue()).as("digits of %s", d).isEqualTo(exact.unscaledValue());
+            assertThat(fast.scale()).as("scale of %s", d).isEqualTo(exact.scale());
+        }
+    }
 }

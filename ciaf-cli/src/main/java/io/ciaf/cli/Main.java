@@ -7,6 +7,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(CiafCommand.run(args, System.out, System.err, System.in));
+        System.exit(CiafCommand.run(args, new Console(System.in, System.out, System.err, System.getenv(),
+                Console.stderrIsTerminal())));
     }
 }

@@ -5,8 +5,15 @@ import java.security.MessageDigest;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -20,6 +27,7 @@ import io.ciaf.storage.internal.RecordJson;
 final class LedgerVerifier {
 
     private static final int PROGRESS_EVERY = 65_536;
+    private static final int CHUNK = 2048;
 
     private final AuditLedger ledger;
     private final VerifierKey key;
@@ -110,27 +118,58 @@ final class LedgerVerifier {
         }
     }
 
+    private record Row(long position, long timestamp, String type, byte[] payload, byte[] payloadHash, byte[] prev,
+            byte[] entryHash, byte[] subtrees) {
+    }
+
+    private static final List<Row> END = List.of();
+
     private VerificationReport scan(LedgerDatabase db, long first, LongConsumer progress) throws SQLException {
+        // Reading rows through JDBC costs about as much as hashing them, so one thread reads while this one
+        // checks: on two cores a full verification takes little more than the read alone.
+        BlockingQueue<List<Row>> queue = new ArrayBlockingQueue<>(8);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> readFailure = new AtomicReference<>();
+        Thread reader = new Thread(() -> readRows(db, first, queue, stop, readFailure), "ciaf-verify-reader");
+        reader.setDaemon(true);
+        reader.start();
         long p = first;
-        try (PreparedStatement s = db.connection.prepareStatement("SELECT position, timestamp, type, payload,"
-                + " payload_hash, prev_hash, entry_hash, subtree_hashes FROM entries WHERE position >= ?"
-                + " ORDER BY position")) {
-            s.setLong(1, first);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    long position = rs.getLong(1);
-                    if (position != p) {
+        try {
+            while (true) {
+                List<Row> rows = queue.take();
+                if (rows == END) {
+                    break;
+                }
+                for (Row r : rows) {
+                    if (r.position() != p) {
                         throw tampered(p, "entry " + p + " is missing: the next stored entry is at position "
-                                + position + " (position gap)");
+                                + r.position() + " (position gap)");
                     }
-                    checkEntry(p, rs.getLong(2), rs.getString(3), rs.getBytes(4), rs.getBytes(5), rs.getBytes(6),
-                            rs.getBytes(7), rs.getBytes(8));
+                    checkEntry(p, r.timestamp(), r.type(), r.payload(), r.payloadHash(), r.prev(), r.entryHash(),
+                            r.subtrees());
                     p++;
                     if (progress != null && (p - first) % PROGRESS_EVERY == 0) {
                         progress.accept(p - first);
                     }
                 }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LedgerException("verification of " + ledger.databaseFile() + " was interrupted");
+        } finally {
+            stop.set(true);
+            queue.clear();
+            try {
+                reader.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Throwable failure = readFailure.get();
+        if (failure instanceof SQLException) {
+            throw (SQLException) failure;
+        } else if (failure != null) {
+            throw new LedgerException("cannot read ledger " + ledger.databaseFile() + ": " + failure, failure);
         }
         if (p == 0) {
             throw tampered(0, "the ledger has no genesis entry: it is empty");
@@ -145,6 +184,47 @@ final class LedgerVerifier {
             progress.accept(p - first);
         }
         return new VerificationReport(p, tree.root(md), lastMatched, first);
+    }
+
+    private static void readRows(LedgerDatabase db, long first, BlockingQueue<List<Row>> queue, AtomicBoolean stop,
+            AtomicReference<Throwable> failure) {
+        try (PreparedStatement s = db.connection.prepareStatement("SELECT position, timestamp, type, payload,"
+                + " payload_hash, prev_hash, entry_hash, subtree_hashes FROM entries WHERE position >= ?"
+                + " ORDER BY position")) {
+            s.setLong(1, first);
+            try (ResultSet rs = s.executeQuery()) {
+                List<Row> rows = new ArrayList<>(CHUNK);
+                while (!stop.get() && rs.next()) {
+                    rows.add(new Row(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBytes(4), rs.getBytes(5),
+                            rs.getBytes(6), rs.getBytes(7), rs.getBytes(8)));
+                    if (rows.size() == CHUNK) {
+                        if (!offer(queue, rows, stop)) {
+                            return;
+                        }
+                        rows = new ArrayList<>(CHUNK);
+                    }
+                }
+                if (!rows.isEmpty() && !offer(queue, rows, stop)) {
+                    return;
+                }
+            }
+        } catch (Throwable t) {
+            failure.set(t);
+        }
+        offer(queue, END, stop);
+    }
+
+    private static boolean offer(BlockingQueue<List<Row>> queue, List<Row> rows, AtomicBoolean stop) {
+        try {
+            while (!stop.get()) {
+                if (queue.offer(rows, 50, TimeUnit.MILLISECONDS)) {
+                    return true;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
     }
 
     private void checkEntry(long p, long timestamp, String type, byte[] payload, byte[] payloadHash, byte[] prev,

@@ -57,8 +57,7 @@ public final class NewEntry {
             throw new IllegalArgumentException("payload must not be null; use an empty map for no fields");
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object> normalized = new LinkedHashMap<>((Map<String, Object>) JsonValues.normalize(payload,
-                "payload"));
+        Map<String, Object> normalized = (Map<String, Object>) JsonValues.normalize(payload, "payload");
         if (normalized.containsKey(NONCE)) {
             throw new IllegalArgumentException("payload field 'nonce' is reserved: the ledger adds a random nonce"
                     + " to every payload; rename the field");
@@ -79,12 +78,16 @@ public final class NewEntry {
                 throw new IllegalArgumentException("an idempotency key must be 1 to " + MAX_KEY_LENGTH
                         + " characters long");
             }
-            normalized.put(IDEMPOTENCY_KEY, key);
+            if (stored == null) {
+                normalized = new LinkedHashMap<>(normalized);
+                normalized.put(IDEMPOTENCY_KEY, key);
+            }
         }
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
-        normalized.put(NONCE, Base64.getEncoder().encodeToString(nonce));
-        return new NewEntry(type, CanonicalJson.write(normalized).getBytes(StandardCharsets.UTF_8), key);
+        StringBuilder json = new StringBuilder(64 + normalized.size() * 24);
+        CanonicalJson.writeObject(normalized, NONCE, Base64.getEncoder().encodeToString(nonce), json);
+        return new NewEntry(type, json.toString().getBytes(StandardCharsets.UTF_8), key);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -66,21 +67,32 @@ public final class CanonicalJson {
     }
 
     private static void writeObject(Map<?, ?> map, StringBuilder out) {
-        List<String> keys = new ArrayList<>(map.size());
+        writeObject(map, null, null, out);
+    }
+
+    /**
+     * Appends a normalized map as a canonical JSON object with one more member, {@code extraKey}, which the
+     * map must not hold (null: none). Saves copying a map to add one field.
+     */
+    public static void writeObject(Map<?, ?> map, String extraKey, Object extraValue, StringBuilder out) {
+        String[] keys = new String[map.size() + (extraKey == null ? 0 : 1)];
+        int n = 0;
         for (Object key : map.keySet()) {
-            keys.add((String) key);
+            keys[n++] = (String) key;
         }
-        keys.sort(null); // String.compareTo orders by UTF-16 code units, as RFC 8785 requires
+        if (extraKey != null) {
+            keys[n] = extraKey;
+        }
+        Arrays.sort(keys); // String.compareTo orders by UTF-16 code units, as RFC 8785 requires
         out.append('{');
-        boolean first = true;
-        for (String key : keys) {
-            if (!first) {
+        for (int i = 0; i < keys.length; i++) {
+            if (i > 0) {
                 out.append(',');
             }
-            first = false;
+            String key = keys[i];
             writeString(key, out);
             out.append(':');
-            write(map.get(key), out);
+            write(key.equals(extraKey) ? extraValue : map.get(key), out);
         }
         out.append('}');
     }
@@ -88,7 +100,20 @@ public final class CanonicalJson {
     /** Appends a JSON string literal escaped as RFC 8785 prescribes. */
     public static void writeString(String s, StringBuilder out) {
         out.append('"');
-        for (int i = 0; i < s.length(); i++) {
+        int plain = 0;
+        while (plain < s.length()) {
+            char c = s.charAt(plain);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                break;
+            }
+            plain++;
+        }
+        if (plain == s.length()) {
+            out.append(s).append('"');
+            return;
+        }
+        out.append(s, 0, plain);
+        for (int i = plain; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '"': out.append("\\\""); break;
@@ -130,7 +155,23 @@ public final class CanonicalJson {
 
     // Rounding the exact binary value to p significant digits reads back as d for every p at or above
     // the shortest that works (a p-digit number is also a (p+1)-digit one), so a binary search finds it.
-    private static BigDecimal shortestRoundTrip(double d) {
+    /** The shortest decimal that reads back as the finite, non-zero {@code d} (nearest when tied). */
+    public static BigDecimal shortestRoundTrip(double d) {
+        // Fast path: any two decimals of at most 15 significant digits read back as different normal
+        // doubles, so if Double.toString gives at most 15 digits that read back as d, no shorter digits
+        // exist. Subnormals have less precision and always take the search.
+        if (Math.abs(d) < Double.MIN_NORMAL) {
+            return searchShortest(d);
+        }
+        BigDecimal quick = new BigDecimal(Double.toString(d)).stripTrailingZeros();
+        if (quick.precision() <= 15 && quick.doubleValue() == d) {
+            return quick;
+        }
+        return searchShortest(d);
+    }
+
+    /** {@link #shortestRoundTrip} by binary search over the exact binary value; the reference. */
+    public static BigDecimal searchShortest(double d) {
         BigDecimal exact = new BigDecimal(d);
         int lo = 1;
         int hi = 17;

@@ -1,0 +1,46 @@
+package io.ciaf.cli;
+
+import java.util.concurrent.Callable;
+
+import io.ciaf.ledger.AuditLedger;
+import io.ciaf.ledger.VerificationReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "verify", description = "Recompute the ledger from genesis (payload hashes, chain, Merkle tree) "
+        + "and check it against every signed checkpoint. Prints OK or TAMPERED at the first bad position.")
+final class VerifyCommand implements Callable<Integer> {
+
+    @ParentCommand
+    CiafCommand parent;
+
+    @Mixin
+    HomeOption homeOption;
+
+    @Option(names = "--from-checkpoint", description = "Start at the last checkpoint an earlier full verification "
+            + "found intact (faster; use the full one for audits)")
+    boolean fromCheckpoint;
+
+    @Override
+    public Integer call() {
+        Console console = parent.console;
+        try (AuditLedger ledger = AuditLedger.open(console.home(homeOption.home))) {
+            VerificationReport report;
+            try (Progress progress = new Progress(console, "verifying", ledger.size())) {
+                report = fromCheckpoint ? ledger.verifyFromLastVerifiedCheckpoint(progress) : ledger.verify(progress);
+            }
+            console.out().println("OK: " + report.size() + " entries, root " + report.rootBase64());
+            if (report.checkpoint().isPresent()) {
+                console.out().println("matches signed checkpoint " + report.checkpoint().get().size() + " ("
+                        + report.checkpoint().get().origin() + ")"
+                        + (report.full() ? "" : "; entries from position " + report.firstChecked() + " recomputed"));
+            } else {
+                console.out().println("no signed checkpoint yet: run ciaf checkpoint, so that a truncated or "
+                        + "replaced ledger can be detected");
+            }
+        }
+        return Console.OK;
+    }
+}
