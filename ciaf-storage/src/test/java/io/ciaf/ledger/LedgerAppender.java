@@ -15,12 +15,30 @@ public final class LedgerAppender {
     private LedgerAppender() {
     }
 
+    /** Start barrier: the test creates the file once every writer is ready, so that they really overlap. */
+    private static void awaitGo(Path go) {
+        if (!go.getParent().resolve("use-barrier").toFile().exists()) {
+            return;
+        }
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!go.toFile().exists() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
     public static void main(String[] args) {
         Path home = Path.of(args[0]);
         String writer = args[1];
         long total = Long.parseLong(args[2]);
         Random random = new Random(writer.hashCode());
         try (AuditLedger ledger = AuditLedger.open(home)) {
+            System.out.println("ready");
+            System.out.flush();
+            awaitGo(home.resolveSibling("go"));
             long committed = 0;
             while (total == 0 || committed < total) {
                 int n = 1 + random.nextInt(20);

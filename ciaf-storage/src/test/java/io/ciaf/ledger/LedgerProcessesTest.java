@@ -35,8 +35,12 @@ class LedgerProcessesTest {
     void twoProcessesAppendingToOneFileKeepOneIntactChain() throws Exception {
         Path home = dir.resolve("home");
         AuditLedger.create(home, "ciaf.test/processes").close();
+        java.nio.file.Files.createFile(dir.resolve("use-barrier"));
         Process a = start(home, "A", 1500);
         Process b = start(home, "B", 1500);
+        awaitReady(a);
+        awaitReady(b);
+        java.nio.file.Files.createFile(dir.resolve("go"));
         assertThat(a.waitFor(100, TimeUnit.SECONDS)).isTrue();
         assertThat(b.waitFor(100, TimeUnit.SECONDS)).isTrue();
         assertThat(a.exitValue()).as(errors("A")).isZero();
@@ -74,6 +78,9 @@ class LedgerProcessesTest {
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
+                if (line.equals("ready")) {
+                    continue;
+                }
                 reported = Long.parseLong(line.substring("committed ".length()));
                 if (reported >= 2000) {
                     break;
@@ -92,6 +99,15 @@ class LedgerProcessesTest {
             ledger.checkpoint();
             assertThat(ledger.verify().size()).isEqualTo(size + 2);
         }
+    }
+
+    private static void awaitReady(Process p) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(out.readLine()).isEqualTo("ready");
+        // Keep draining so the writer never blocks on a full pipe.
+        Thread drain = new Thread(() -> out.lines().forEach(line -> { }));
+        drain.setDaemon(true);
+        drain.start();
     }
 
     private String errors(String writer) {
