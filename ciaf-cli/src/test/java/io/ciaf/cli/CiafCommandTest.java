@@ -197,6 +197,21 @@ class CiafCommandTest {
         assertThat(beyond.err()).contains("positions 0..3");
     }
 
+    @Test
+    void progressBarsAppearOnlyWhenStderrIsATerminal() {
+        init();
+        String h = home.toString();
+        CliRun quiet = CliRun.run(false, Map.of(), "", "verify", "--home", h);
+        assertThat(quiet.err()).isEmpty();
+        CliRun drawn = CliRun.run(true, Map.of(), "", "verify", "--home", h);
+        assertThat(drawn.err()).contains("\rverifying [").contains("100% 1/1");
+        assertThat(drawn.out()).startsWith("OK: 1 entries");
+        CliRun export = CliRun.run(true, Map.of(), "", "export", "--home", h, "--out", dir.resolve("x.jsonl").toString());
+        assertThat(export.err()).contains("\rexporting [");
+        CliRun exportQuiet = CliRun.run(false, Map.of(), "", "export", "--home", h, "--out", dir.resolve("y.jsonl").toString());
+        assertThat(exportQuiet.err()).doesNotContain("\r");
+    }
+
     private static byte[] b64(JsonNode n) {
         return Base64.getDecoder().decode(n.asText());
     }

@@ -10,11 +10,16 @@ import java.util.Map;
 record CliRun(int exit, String out, String err) {
 
     static CliRun run(Map<String, String> env, String stdin, String... args) {
+        return run(false, env, stdin, args);
+    }
+
+    /** As if stderr were (or were not) a terminal. */
+    static CliRun run(boolean terminal, Map<String, String> env, String stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Console console = new Console(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                env, false);
+                env, terminal);
         int exit = CiafCommand.run(args, console);
         return new CliRun(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

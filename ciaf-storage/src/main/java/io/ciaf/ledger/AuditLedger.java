@@ -620,6 +620,9 @@ public final class AuditLedger implements AutoCloseable {
             } finally {
                 db.rollbackQuietly();
             }
+            if (progress != null) {
+                progress.accept(written);
+            }
             out.flush();
             return written;
         } catch (SQLException e) {
