@@ -48,4 +48,7 @@ public @interface CaptureMetadata {
 
     /** Names of parameters whose values are never stored (only that they were redacted). */
     String[] redact() default {};
+
+    /** Whether the call waits until its record is durable; {@code DEFAULT} follows {@code capture.mode}. */
+    CaptureMode mode() default CaptureMode.DEFAULT;
 }

@@ -200,6 +200,17 @@ public final class MetadataStorage implements AutoCloseable {
      * @return the ids, in order
      */
     public List<UUID> saveAll(List<MetadataRecord> records) {
+        List<MetadataRecord> checked = validateAll(records);
+        timedSave(checked);
+        return checked.stream().map(MetadataRecord::id).collect(Collectors.toList());
+    }
+
+    /**
+     * Checks records as {@link #saveAll} does (size limit, stage validators, strict mode) without storing
+     * them, and returns them with any validation errors attached: for a caller that commits them elsewhere
+     * first (the capture pipeline appends them to the audit ledger) and then calls {@link #saveValidated}.
+     */
+    public List<MetadataRecord> validateAll(List<MetadataRecord> records) {
         List<MetadataRecord> checked = new ArrayList<>(records.size());
         List<String> strictErrors = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
@@ -222,8 +233,12 @@ public final class MetadataStorage implements AutoCloseable {
         if (!strictErrors.isEmpty()) {
             throw new MetadataValidationException(strictErrors);
         }
-        timedSave(checked);
-        return checked.stream().map(MetadataRecord::id).collect(Collectors.toList());
+        return checked;
+    }
+
+    /** Stores records returned by {@link #validateAll} durably, without validating them again. */
+    public void saveValidated(List<MetadataRecord> records) {
+        timedSave(records);
     }
 
     private void timedSave(List<MetadataRecord> records) {

@@ -1,0 +1,265 @@
+package io.ciaf.runtime;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+import io.ciaf.api.CaptureMetadata;
+import io.ciaf.api.CaptureMode;
+import io.ciaf.api.Stage;
+
+/**
+ * Internal, not for public use: what the agent's advice and the AspectJ aspect call around a captured
+ * method. Both methods never throw. The work on the application thread is a cached lookup, argument
+ * summaries (type and size, never {@code toString}), and one queue offer.
+ */
+public final class CaptureHooks {
+
+    private static final Pattern SECRET = Pattern.compile("(?i).*(password|passwd|token|secret|key|credential).*");
+    private static final String REDACTED = "[REDACTED]";
+
+    private static final ClassValue<Map<String, Site>> SITES = new ClassValue<>() {
+        @Override
+        protected Map<String, Site> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
+
+    /** Set while a hook runs on this thread, so that code the hook touches is never captured in turn. */
+    private static final ThreadLocal<Boolean> BUSY = new ThreadLocal<>();
+
+    private CaptureHooks() {
+    }
+
+    /** What to record for one method, resolved once. */
+    record Site(boolean capture, String className, String methodName, String model, String version, Stage stage,
+            String event, String details, boolean arguments, boolean result, String[] parameterNames,
+            boolean[] redacted, CaptureMode mode) {
+    }
+
+    private static final Site SKIP = new Site(false, null, null, null, null, null, null, null, false, false, null,
+            null, CaptureMode.DEFAULT);
+
+    /**
+     * Called on entry to a captured method.
+     *
+     * @param type the declaring class
+     * @param method the method name
+     * @param descriptor the JVM method descriptor, e.g. {@code (I)Ljava/lang/String;}
+     * @param args the arguments (may be null)
+     * @return a token to pass to {@link #exit}, or null when nothing is captured
+     */
+    public static Object enter(Class<?> type, String method, String descriptor, Object[] args) {
+        if (BUSY.get() != null) {
+            return null;
+        }
+        BUSY.set(Boolean.TRUE);
+        try {
+            Site site = SITES.get(type).computeIfAbsent(method + descriptor, k -> resolve(type, method, descriptor));
+            if (!site.capture()) {
+                return null;
+            }
+            CiafRuntime r = Ciaf.runtime();
+            if (r == null) {
+                return null;
+            }
+            boolean sync = site.mode() == CaptureMode.SYNC || (site.mode() != CaptureMode.ASYNC && r.syncByDefault());
+            MetadataCapture c = new MetadataCapture(r, site.model(), site.version(), site.stage(), site.event(), sync);
+            if (site.details() != null) {
+                c.details(site.details());
+            }
+            c.captureResult = site.result();
+            Map<String, Object> m = c.metadata();
+            m.put("class", site.className());
+            m.put("method", site.methodName());
+            if (site.arguments() && args != null) {
+                Map<String, Object> summary = new LinkedHashMap<>();
+                for (int i = 0; i < args.length; i++) {
+                    String name = i < site.parameterNames().length ? site.parameterNames()[i] : "arg" + i;
+                    boolean secret = i < site.redacted().length && site.redacted()[i];
+                    summary.put(name, secret ? REDACTED : summarize(args[i], r));
+                }
+                m.put("arguments", summary);
+            }
+            return c;
+        } catch (Throwable t) {
+            Problems.report("enter", "CIAF could not capture " + type.getName() + "." + method, t);
+            return null;
+        } finally {
+            BUSY.remove();
+        }
+    }
+
+    /** Called on every exit of a captured method (return or throw). */
+    public static void exit(Object token, Object result, Throwable thrown) {
+        if (!(token instanceof MetadataCapture c)) {
+            return;
+        }
+        BUSY.set(Boolean.TRUE);
+        try {
+            CiafRuntime r = Ciaf.runtime();
+            if (thrown == null && r != null && c.captureResult) {
+                c.metadata().put("result", summarize(result, r));
+            }
+            c.outcome(thrown);
+            c.close();
+        } catch (Throwable t) {
+            Problems.report("exit", "CIAF could not finish a capture", t);
+        } finally {
+            BUSY.remove();
+        }
+    }
+
+    private static Site resolve(Class<?> type, String name, String descriptor) {
+        try {
+            Method method = null;
+            for (Method m : type.getDeclaredMethods()) {
+                if (m.getName().equals(name) && descriptor(m).equals(descriptor)) {
+                    method = m;
+                    break;
+                }
+            }
+            if (method == null) {
+                return SKIP;
+            }
+            CaptureMetadata a = method.getAnnotation(CaptureMetadata.class);
+            if (a == null && Modifier.isPublic(method.getModifiers())) {
+                a = type.getAnnotation(CaptureMetadata.class);
+            }
+            String[] names = parameterNames(method);
+            if (a != null) {
+                return site(type, method, names, a.model().isEmpty() ? type.getSimpleName() : a.model(),
+                        a.version().isEmpty() ? null : a.version(), a.stage(),
+                        a.event().isEmpty() ? name : a.event(), a.details().isEmpty() ? null : a.details(),
+                        a.captureArguments(), a.captureResult(), List.of(a.redact()), a.mode());
+            }
+            CiafRuntime r = Ciaf.runtime();
+            if (r == null) {
+                return SKIP;
+            }
+            for (CiafConfig.MethodRule rule : r.config.methods()) {
+                if (rule.methods().contains(name) && matches(type, rule)) {
+                    return site(type, method, names, rule.model() != null ? rule.model() : type.getSimpleName(), null,
+                            Stage.parse(rule.stage()), rule.event() != null ? rule.event() : name, null, true, true,
+                            List.of(), CaptureMode.DEFAULT);
+                }
+            }
+            return SKIP;
+        } catch (Throwable t) {
+            Problems.report("resolve:" + type.getName(), "CIAF cannot read the annotations of " + type.getName(), t);
+            return SKIP;
+        }
+    }
+
+    private static boolean matches(Class<?> type, CiafConfig.MethodRule rule) {
+        if (type.getName().equals(rule.className())) {
+            return true;
+        }
+        if (!rule.subtypes()) {
+            return false;
+        }
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            if (c.getName().equals(rule.className())) {
+                return true;
+            }
+            for (Class<?> i : c.getInterfaces()) {
+                if (i.getName().equals(rule.className())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static Site site(Class<?> type, Method method, String[] names, String model, String version, Stage stage,
+            String event, String details, boolean arguments, boolean result, List<String> redact, CaptureMode mode) {
+        CiafRuntime r = Ciaf.runtime();
+        List<String> configured = r == null ? List.of() : r.config.redact();
+        boolean[] redacted = new boolean[names.length];
+        for (int i = 0; i < names.length; i++) {
+            String n = names[i];
+            redacted[i] = SECRET.matcher(n).matches() || redact.contains(n) || configured.stream()
+                    .anyMatch(x -> x.equalsIgnoreCase(n));
+        }
+        return new Site(true, type.getName(), method.getName(), model, version, stage, event, details, arguments,
+                result && method.getReturnType() != void.class, names, redacted, mode);
+    }
+
+    private static String[] parameterNames(Method m) {
+        Parameter[] ps = m.getParameters();
+        String[] names = new String[ps.length];
+        for (int i = 0; i < ps.length; i++) {
+            names[i] = ps[i].isNamePresent() ? ps[i].getName() : "arg" + i;
+        }
+        return names;
+    }
+
+    /**
+     * A JSON-safe summary that never calls the value's own methods except {@code size()} of JDK collections:
+     * numbers, booleans and enums as they are, strings cut, arrays and collections as type and size, anything
+     * else as its type.
+     */
+    static Object summarize(Object v, CiafRuntime r) {
+        if (v == null || v instanceof Boolean || v instanceof Integer || v instanceof Long || v instanceof Short
+                || v instanceof Byte) {
+            return v;
+        }
+        if (v instanceof Double || v instanceof Float) {
+            double d = ((Number) v).doubleValue();
+            return Double.isFinite(d) ? v : String.valueOf(d);
+        }
+        if (v instanceof String s) {
+            return r.cut(s);
+        }
+        if (v instanceof Character) {
+            return v.toString();
+        }
+        if (v instanceof Enum<?> e) {
+            return e.name();
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        Class<?> c = v.getClass();
+        out.put("type", c.isArray() ? c.getComponentType().getName() + "[]" : c.getName());
+        if (c.isArray()) {
+            out.put("length", java.lang.reflect.Array.getLength(v));
+        } else if (c.getName().startsWith("java.util.") && (v instanceof java.util.Collection
+                || v instanceof Map)) {
+            out.put("size", v instanceof Map ? ((Map<?, ?>) v).size() : ((java.util.Collection<?>) v).size());
+        }
+        return out;
+    }
+
+    /** The JVM descriptor of a method, as class files and Byte Buddy write it. */
+    static String descriptor(Method m) {
+        StringBuilder b = new StringBuilder("(");
+        for (Class<?> p : m.getParameterTypes()) {
+            b.append(descriptor(p));
+        }
+        return b.append(')').append(descriptor(m.getReturnType())).toString();
+    }
+
+    private static String descriptor(Class<?> c) {
+        if (c.isArray()) {
+            return c.getName().replace('.', '/');
+        }
+        if (c.isPrimitive()) {
+            return switch (c.getName()) {
+                case "int" -> "I";
+                case "long" -> "J";
+                case "boolean" -> "Z";
+                case "byte" -> "B";
+                case "char" -> "C";
+                case "short" -> "S";
+                case "float" -> "F";
+                case "double" -> "D";
+                default -> "V";
+            };
+        }
+        return "L" + c.getName().replace('.', '/') + ";";
+    }
+}

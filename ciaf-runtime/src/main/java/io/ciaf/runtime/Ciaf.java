@@ -1,0 +1,120 @@
+package io.ciaf.runtime;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.ciaf.api.CaptureMode;
+import io.ciaf.api.Stage;
+
+/**
+ * The entry point of the capture API. CIAF starts on first use with {@link CiafConfig#load()} (or at JVM
+ * start with the agent), records into the home's audit ledger and metadata backend, and ends its session
+ * cleanly at JVM exit. Nothing here throws into the application: if CIAF cannot run, it says why once on
+ * stderr and every capture becomes a no-op. Thread-safe.
+ */
+public final class Ciaf {
+
+    private static volatile CiafRuntime runtime;
+    private static volatile boolean disabled;
+
+    private Ciaf() {
+    }
+
+    /** Starts CIAF with the configuration of this JVM, unless it runs already. */
+    public static void start() {
+        start(CiafConfig.load());
+    }
+
+    /**
+     * Starts CIAF with {@code config}, unless it runs already. An invalid configuration disables CIAF and
+     * every problem is printed at once.
+     */
+    public static synchronized void start(CiafConfig config) {
+        if (runtime != null || disabled) {
+            return;
+        }
+        List<String> errors = config.validate();
+        if (!errors.isEmpty()) {
+            disabled = true;
+            Problems.report("config", "CIAF is disabled: its configuration has " + errors.size() + " problem(s):\n  "
+                    + String.join("\n  ", errors));
+            return;
+        }
+        runtime = CiafRuntime.start(config);
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(Ciaf::shutdown, "ciaf-shutdown"));
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the JVM is exiting; the session will be recovered at the next start
+        }
+    }
+
+    static CiafRuntime runtime() {
+        CiafRuntime r = runtime;
+        if (r == null && !disabled) {
+            try {
+                start();
+            } catch (Throwable t) {
+                disabled = true;
+                Problems.report("start", "CIAF could not start", t);
+            }
+            r = runtime;
+        }
+        return r;
+    }
+
+    /** Records a block of work: {@code try (var c = Ciaf.capture(...)) { c.put(...); }}. */
+    public static MetadataCapture capture(String model, Stage stage, String event) {
+        return capture(model, null, stage, event, CaptureMode.DEFAULT);
+    }
+
+    /** As {@link #capture(String, Stage, String)} with a model version and a capture mode. */
+    public static MetadataCapture capture(String model, String version, Stage stage, String event, CaptureMode mode) {
+        try {
+            CiafRuntime r = runtime();
+            if (r == null || model == null || stage == null || event == null) {
+                return MetadataCapture.NOOP;
+            }
+            boolean sync = mode == CaptureMode.SYNC || (mode != CaptureMode.ASYNC && r.syncByDefault());
+            return new MetadataCapture(r, model, version, stage, event, sync);
+        } catch (Throwable t) {
+            Problems.report("capture", "CIAF could not open a capture", t);
+            return MetadataCapture.NOOP;
+        }
+    }
+
+    /** The seed's ModelMetadataManager for one model and version. */
+    public static ModelMetadataManager model(String name, String version) {
+        return new ModelMetadataManager(name, version);
+    }
+
+    /**
+     * The capture innermost on this thread (opened by {@link #capture} or by an instrumented method), so code
+     * inside it can add values: {@code Ciaf.current().put("accuracy", 0.94)}. A no-op capture when there is
+     * none.
+     */
+    public static MetadataCapture current() {
+        return MetadataCapture.current();
+    }
+
+    /** Waits until every record captured so far is durable; false on timeout or when CIAF is not running. */
+    public static boolean flush(Duration timeout) {
+        CiafRuntime r = runtime;
+        return r != null && r.flush(timeout.toMillis());
+    }
+
+    /** Flushes, ends the session and closes the home; the shutdown hook calls this at JVM exit. */
+    public static synchronized void shutdown() {
+        CiafRuntime r = runtime;
+        runtime = null;
+        if (r != null) {
+            r.shutdown();
+        }
+    }
+
+    /** Lets tests start again in the same JVM. */
+    static synchronized void resetForTests() {
+        shutdown();
+        disabled = false;
+        Problems.resetForTests();
+    }
+}

@@ -1,0 +1,187 @@
+package io.ciaf.runtime;
+
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.ciaf.ledger.AuditLedger;
+import io.ciaf.storage.MetadataStorage;
+
+/**
+ * One running CIAF: the queue application threads write to, and the pipeline thread that opens the home
+ * (creating the ledger if there is none), starts the session and commits. Starting returns at once; events
+ * captured while the home is being opened wait in the queue.
+ */
+final class CiafRuntime {
+
+    private static final long SYNC_WAIT_SECONDS = 30;
+
+    final CiafConfig config;
+    private final BlockingQueue<CaptureEvent> queue;
+    private final AtomicLong captured = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final Thread thread;
+    private volatile CapturePipeline pipeline;
+    private volatile AuditLedger ledger;
+    private volatile MetadataStorage storage;
+    private volatile Sessions session;
+    private volatile boolean dead;
+    private final java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
+
+    private CiafRuntime(CiafConfig config) {
+        this.config = config;
+        this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+        this.thread = new Thread(this::run, "ciaf-pipeline");
+        thread.setDaemon(true);
+    }
+
+    static CiafRuntime start(CiafConfig config) {
+        CiafRuntime runtime = new CiafRuntime(config);
+        runtime.thread.start();
+        return runtime;
+    }
+
+    private void run() {
+        try {
+            open();
+        } catch (Throwable t) {
+            dead = true;
+            Problems.report("start", "CIAF could not open its home " + config.home().toAbsolutePath()
+                    + "; nothing is recorded in this JVM", t);
+            opened.countDown();
+            discardForever();
+            return;
+        }
+        opened.countDown();
+        pipeline.run();
+    }
+
+    private void open() throws Exception {
+        if (Files.exists(config.home().resolve(AuditLedger.LEDGER_FILE))) {
+            ledger = AuditLedger.open(config.home());
+        } else {
+            ledger = AuditLedger.create(config.home(), config.origin());
+        }
+        storage = MetadataStorage.open(config.storagePath(), config.storageBackend());
+        session = new Sessions(ledger);
+        Map<String, Object> about = new LinkedHashMap<>();
+        about.put("java_version", System.getProperty("java.version"));
+        about.put("storage_backend", config.storageBackend());
+        about.put("capture_mode", config.syncByDefault() ? "sync" : "async");
+        session.start(about);
+        pipeline = new CapturePipeline(queue, ledger, storage, session, config, dropped);
+    }
+
+    // A runtime that cannot record must still never block or fail its callers.
+    private void discardForever() {
+        while (true) {
+            try {
+                queue.take().done();
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Hands an event over: never throws; blocks or drops when the queue is full, as configured. */
+    void submit(CaptureEvent e) {
+        captured.incrementAndGet();
+        try {
+            if (config.dropWhenFull()) {
+                if (!queue.offer(e)) {
+                    dropped.incrementAndGet();
+                    return;
+                }
+            } else {
+                while (!queue.offer(e, 100, TimeUnit.MILLISECONDS)) {
+                    if (!thread.isAlive()) {
+                        dropped.incrementAndGet();
+                        return;
+                    }
+                }
+            }
+            if (e.durable != null && !e.durable.await(SYNC_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                Problems.report("sync-timeout", "a sync capture waited " + SYNC_WAIT_SECONDS + " s for its commit and"
+                        + " went on; the record is still queued");
+            }
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean syncByDefault() {
+        return config.syncByDefault();
+    }
+
+    /** Cuts long strings to {@code capture.max_string_length}, saying how long they were. */
+    String cut(String s) {
+        int max = config.maxStringLength();
+        return s.length() <= max ? s : s.substring(0, max) + "…(" + s.length() + " chars)";
+    }
+
+    MetadataStorage storage() {
+        return storage;
+    }
+
+    AuditLedger ledger() {
+        return ledger;
+    }
+
+    /** Waits until everything handed over so far is committed (or failed); false on timeout. */
+    boolean flush(long timeoutMillis) {
+        long target = captured.get() - dropped.get();
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            CapturePipeline p = pipeline;
+            if (dead || (p != null && p.committed.get() + p.failed.get() >= target)) {
+                return !dead;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Flushes, ends the session (SESSION_END with counts), seals a checkpoint and closes the home. */
+    void shutdown() {
+        try {
+            opened.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        CapturePipeline p = pipeline;
+        if (p == null || dead) {
+            return;
+        }
+        flush(10_000);
+        p.stop();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            p.finish();
+            Map<String, Object> counts = new LinkedHashMap<>();
+            counts.put("captured", captured.get());
+            counts.put("committed", p.committed.get());
+            counts.put("dropped", dropped.get());
+            counts.put("failed", p.failed.get());
+            session.end(counts);
+            p.seal();
+        } catch (RuntimeException e) {
+            Problems.report("shutdown", "CIAF could not end its session cleanly", e);
+        } finally {
+            storage.close();
+            ledger.close();
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.ciaf.runtime;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import io.ciaf.api.Stage;
+import io.ciaf.api.internal.JsonValues;
+import io.ciaf.api.internal.TimeOrderedIds;
+
+/**
+ * One call or block being recorded (the seed's context manager). Values added with {@link #put} become the
+ * record's metadata; {@link #close()} hands the record to the pipeline (and, for a sync capture, waits until
+ * it is durable). Never throws: a value CIAF cannot record is noted in the record instead. Use from the
+ * thread that opened it.
+ *
+ * <pre>{@code
+ * try (MetadataCapture c = Ciaf.capture("credit", Stage.INFERENCE, "batch_prediction")) {
+ *     c.put("batch_size", 1000);
+ *     ...
+ *     c.put("predictions_made", 1000);
+ * }
+ * }</pre>
+ */
+public final class MetadataCapture implements AutoCloseable {
+
+    private static final ThreadLocal<MetadataCapture> CURRENT = new ThreadLocal<>();
+    static final MetadataCapture NOOP = new MetadataCapture(null, "none", null, Stage.MONITORING, "none", false);
+
+    private final CiafRuntime runtime;
+    private final UUID id;
+    private final UUID parentId;
+    private final Instant start;
+    private final long startNanos;
+    private final String model;
+    private final String version;
+    private final Stage stage;
+    private final String event;
+    private final boolean sync;
+    private final Map<String, Object> metadata = new LinkedHashMap<>();
+    private final MetadataCapture previous;
+    private String details;
+    private boolean closed;
+    /** Set by {@link CaptureHooks}: whether the captured method's return value is summarized. */
+    boolean captureResult;
+
+    MetadataCapture(CiafRuntime runtime, String model, String version, Stage stage, String event, boolean sync) {
+        this.runtime = runtime;
+        this.model = model;
+        this.version = version;
+        this.stage = stage;
+        this.event = event;
+        this.sync = sync;
+        if (runtime == null) {
+            this.id = null;
+            this.parentId = null;
+            this.start = null;
+            this.startNanos = 0;
+            this.previous = null;
+            return;
+        }
+        this.id = TimeOrderedIds.next();
+        this.start = Instant.now();
+        this.startNanos = System.nanoTime();
+        this.previous = CURRENT.get();
+        this.parentId = previous == null || previous.runtime == null ? null : previous.id;
+        CURRENT.set(this);
+    }
+
+    /** The capture innermost on this thread, or a no-op one: lets code inside a captured method add values. */
+    static MetadataCapture current() {
+        MetadataCapture c = CURRENT.get();
+        return c == null ? NOOP : c;
+    }
+
+    /**
+     * Adds a value to the record (JSON-compatible: strings, numbers, booleans, null, lists, maps, arrays).
+     * A value that is not is recorded as a note naming its type; nothing is thrown.
+     */
+    public MetadataCapture put(String key, Object value) {
+        if (runtime == null || closed || key == null) {
+            return this;
+        }
+        try {
+            metadata.put(key, JsonValues.normalize(value, JsonValues.child("metadata", key)));
+        } catch (Throwable t) {
+            metadata.put(key, "[not recorded: " + (value == null ? "null" : value.getClass().getName()) + "]");
+            Problems.report("put:" + key, "a value of metadata." + key + " could not be recorded: " + t.getMessage());
+        }
+        return this;
+    }
+
+    /** Adds all entries; see {@link #put}. */
+    public MetadataCapture putAll(Map<String, ?> values) {
+        if (values != null) {
+            values.forEach(this::put);
+        }
+        return this;
+    }
+
+    /** A human-readable description stored with the record. */
+    public MetadataCapture details(String text) {
+        this.details = text;
+        return this;
+    }
+
+    /** The record's id (null when CIAF is disabled). */
+    public UUID id() {
+        return id;
+    }
+
+    /** Records the exception a captured call ended with (class and message only). */
+    void outcome(Throwable thrown) {
+        if (thrown != null && runtime != null) {
+            metadata.put("outcome", "exception");
+            metadata.put("exception", thrown.getClass().getName());
+            String message = safeMessage(thrown);
+            if (message != null) {
+                metadata.put("exception_message", runtime.cut(message));
+            }
+        }
+    }
+
+    private static String safeMessage(Throwable t) {
+        try {
+            return t.getMessage();
+        } catch (Throwable ignored) {
+            return null;
+        }
+    }
+
+    Map<String, Object> metadata() {
+        return metadata;
+    }
+
+    /** Ends the capture and hands the record to the pipeline; a sync capture waits until it is durable. */
+    @Override
+    public void close() {
+        if (runtime == null || closed) {
+            return;
+        }
+        closed = true;
+        if (CURRENT.get() == this) {
+            if (previous == null) {
+                CURRENT.remove();
+            } else {
+                CURRENT.set(previous);
+            }
+        }
+        metadata.putIfAbsent("outcome", "ok");
+        metadata.put("thread", Thread.currentThread().getName());
+        metadata.put("duration_ns", System.nanoTime() - startNanos);
+        runtime.submit(new CaptureEvent(id, parentId, start, model, version, stage, event, details, metadata, sync));
+    }
+}

@@ -1,0 +1,232 @@
+package io.ciaf.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ciaf.api.CaptureMode;
+import io.ciaf.api.MetadataRecord;
+import io.ciaf.api.PipelineTrace;
+import io.ciaf.api.Stage;
+import io.ciaf.ledger.AuditLedger;
+import io.ciaf.ledger.LedgerEntry;
+import io.ciaf.storage.MetadataStorage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CaptureTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path home;
+
+    @AfterEach
+    void reset() {
+        Ciaf.resetForTests();
+        Problems.out = System.err;
+    }
+
+    private void start(String... env) {
+        Map<String, String> vars = new java.util.HashMap<>(Map.of("CIAF_HOME", home.toString(),
+                "CIAF_CHECKPOINT_INTERVAL_SECONDS", "0"));
+        for (int i = 0; i < env.length; i += 2) {
+            vars.put(env[i], env[i + 1]);
+        }
+        Ciaf.start(CiafConfig.load(vars, new Properties(), null));
+    }
+
+    private List<LedgerEntry> entries(String type) {
+        List<LedgerEntry> out = new ArrayList<>();
+        try (AuditLedger ledger = AuditLedger.open(home)) {
+            for (long p = 0; p < ledger.size(); p++) {
+                LedgerEntry e = ledger.entry(p).orElseThrow();
+                if (e.type().equals(type)) {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode payload(LedgerEntry e) throws Exception {
+        return JSON.readTree(e.payload().orElseThrow());
+    }
+
+    @Test
+    void capturesGoToTheLedgerAndTheBackendWithParentsAndCurrentValues() throws Exception {
+        start();
+        UUID outer;
+        UUID inner;
+        try (MetadataCapture c = Ciaf.capture("credit", Stage.INFERENCE, "batch_prediction")) {
+            c.put("batch_size", 1000);
+            outer = c.id();
+            try (MetadataCapture nested = Ciaf.capture("credit", Stage.INFERENCE, "score_one")) {
+                Ciaf.current().put("score", 0.73);
+                inner = nested.id();
+            }
+            Ciaf.current().put("predictions_made", 1000);
+            c.put("bad", new Object());
+        }
+        ModelMetadataManager manager = Ciaf.model("credit", "2.1.0");
+        UUID trained = manager.logTrainingComplete(Map.of("accuracy", 0.94));
+        PipelineTrace trace = manager.pipelineTrace();
+        assertThat(trace.records()).extracting(MetadataRecord::id).contains(outer, inner, trained);
+        Ciaf.shutdown();
+
+        try (MetadataStorage storage = MetadataStorage.open(home.resolve("metadata"), "sqlite")) {
+            MetadataRecord o = storage.get(outer).orElseThrow();
+            assertThat(o.metadata()).containsEntry("batch_size", 1000L).containsEntry("predictions_made", 1000L)
+                    .containsEntry("outcome", "ok").containsKey("duration_ns").containsKey("thread");
+            assertThat(o.metadata().get("bad").toString()).contains("not recorded: java.lang.Object");
+            MetadataRecord i = storage.get(inner).orElseThrow();
+            assertThat(i.parentId()).contains(outer);
+            assertThat(i.metadata()).containsEntry("score", 0.73);
+            assertThat(storage.get(trained).orElseThrow().version()).contains("2.1.0");
+        }
+        List<LedgerEntry> metadata = entries("METADATA");
+        assertThat(metadata).hasSize(3);
+        JsonNode first = payload(metadata.get(0));
+        assertThat(first.get("id").asText()).isEqualTo(inner.toString());
+        assertThat(first.get("idempotency_key").asText()).isEqualTo(inner.toString());
+        assertThat(first.get("metadata").get("score").asDouble()).isEqualTo(0.73);
+        assertThat(entries("SESSION_START")).hasSize(1);
+        JsonNode end = payload(entries("SESSION_END").get(0));
+        assertThat(end.get("captured").asLong()).isEqualTo(3);
+        assertThat(end.get("committed").asLong()).isEqualTo(3);
+        assertThat(end.get("dropped").asLong()).isZero();
+        assertThat(entries("CHECKPOINT")).isNotEmpty();
+        try (AuditLedger ledger = AuditLedger.open(home)) {
+            assertThat(ledger.verify().checkpoint()).isPresent();
+        }
+    }
+
+    @Test
+    void aSyncCaptureIsDurableWhenCloseReturnsAndConcurrentCallersShareCommits() throws Exception {
+        start("CIAF_CAPTURE_MODE", "sync");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<UUID> ids = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < 8; t++) {
+            pool.submit(() -> {
+                for (int i = 0; i < 50; i++) {
+                    try (MetadataCapture c = Ciaf.capture("credit", Stage.INFERENCE, "predict")) {
+                        c.put("i", i);
+                        ids.add(c.id());
+                    }
+                }
+            });
+        }
+        pool.shutdown();
+        assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        MetadataStorage storage = Ciaf.runtime().storage();
+        for (UUID id : ids) {
+            assertThat(storage.get(id)).as("durable before flush: " + id).isPresent();
+        }
+        assertThat(ids).hasSize(400);
+        Ciaf.shutdown();
+        // Fewer ledger transactions than calls: group commit. Each METADATA batch shares one timestamp second.
+        assertThat(entries("METADATA")).hasSize(400);
+    }
+
+    @Test
+    void explicitAsyncOverridesASyncDefault() {
+        start("CIAF_CAPTURE_MODE", "sync");
+        try (MetadataCapture c = Ciaf.capture("m", null, Stage.MONITORING, "e", CaptureMode.ASYNC)) {
+            c.put("x", 1);
+        }
+        assertThat(Ciaf.flush(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void whenTheQueueIsFullDropsAreCountedAndWrittenToTheLedger() throws Exception {
+        start("CIAF_CAPTURE_OVERLOAD", "drop", "CIAF_CAPTURE_QUEUE_CAPACITY", "16", "CIAF_STORAGE_BACKEND", "json");
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        for (int t = 0; t < 4; t++) {
+            pool.submit(() -> {
+                for (int i = 0; i < 5000; i++) {
+                    try (MetadataCapture c = Ciaf.capture("flood", Stage.INFERENCE, "predict")) {
+                        c.put("i", i);
+                    }
+                }
+            });
+        }
+        pool.shutdown();
+        assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        Ciaf.shutdown();
+        JsonNode end = payload(entries("SESSION_END").get(0));
+        long dropped = end.get("dropped").asLong();
+        assertThat(dropped).isPositive();
+        assertThat(end.get("captured").asLong()).isEqualTo(20_000);
+        assertThat(end.get("committed").asLong() + dropped).isEqualTo(20_000);
+        long recorded = 0;
+        for (LedgerEntry e : entries("DROPPED")) {
+            recorded += payload(e).get("dropped").asLong();
+        }
+        assertThat(recorded).isEqualTo(dropped);
+        assertThat(entries("METADATA")).hasSize((int) (20_000 - dropped));
+    }
+
+    @Test
+    void aSessionThatEndedWithoutSessionEndIsRecordedAsARecoveryAtTheNextStart() throws Exception {
+        start();
+        try (MetadataCapture c = Ciaf.capture("credit", Stage.TRAINING, "fit")) {
+            c.put("epoch", 1);
+        }
+        Ciaf.flush(Duration.ofSeconds(10));
+        Path sessionDir = home.resolve("sessions");
+        Path sessionFile;
+        try (var files = Files.list(sessionDir)) {
+            sessionFile = files.findFirst().orElseThrow();
+        }
+        String state = Files.readString(sessionFile);
+        // Simulate a JVM that died: keep a copy of its session file, as a killed process leaves it.
+        Ciaf.shutdown();
+        Files.writeString(sessionFile, state);
+        Ciaf.resetForTests();
+        start();
+        assertThat(Ciaf.flush(Duration.ofSeconds(10))).isTrue();
+        Ciaf.shutdown();
+        List<LedgerEntry> recoveries = entries("RECOVERY");
+        assertThat(recoveries).hasSize(1);
+        JsonNode r = payload(recoveries.get(0));
+        JsonNode lost = JSON.readTree(state);
+        assertThat(r.get("lost_session").asText()).isEqualTo(lost.get("session").asText());
+        assertThat(r.get("last_committed_position").asLong()).isEqualTo(lost.get("last_committed_position").asLong());
+        assertThat(r.get("statement").asText()).contains("may be lost");
+        try (var files = Files.list(sessionDir)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void anInvalidConfigurationDisablesCaptureAndReportsEveryProblemOnce() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Problems.out = new PrintStream(err, true, StandardCharsets.UTF_8);
+        Ciaf.start(CiafConfig.load(Map.of("CIAF_HOME", home.toString(), "CIAF_CAPTURE_MODE", "soon",
+                "CIAF_STORAGE_BAKEND", "x"), new Properties(), null));
+        try (MetadataCapture c = Ciaf.capture("m", Stage.TRAINING, "e")) {
+            c.put("k", 1);
+            assertThat(c.id()).isNull();
+        }
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains("CIAF is disabled").contains("2 problem(s)").contains("capture.mode = soon")
+                .contains("did you mean CIAF_STORAGE_BACKEND?");
+        assertThat(Files.exists(home.resolve("ledger.db"))).isFalse();
+    }
+}
