@@ -79,7 +79,7 @@ public final class CiafConfig {
     }
 
     /** Properties and arguments that locate the configuration rather than being part of it. */
-    private static final List<String> LOCATORS = List.of("config", "stderr.tty");
+    private static final List<String> LOCATORS = List.of("config", "stderr.tty", "agent.debug");
 
     private final Map<String, Object> values;
     private final Map<String, String> sources;

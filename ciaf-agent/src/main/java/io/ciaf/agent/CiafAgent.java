@@ -1,0 +1,124 @@
+package io.ciaf.agent;
+
+import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
+import static net.bytebuddy.matcher.ElementMatchers.isBridge;
+import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.nameContains;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.none;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+
+import java.lang.instrument.Instrumentation;
+import java.util.List;
+
+import io.ciaf.runtime.Ciaf;
+import io.ciaf.runtime.CiafConfig;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * {@code -javaagent:ciaf-agent.jar[=key=value,…]}: starts CIAF and instruments methods annotated
+ * {@code @CaptureMetadata} (or public methods of an annotated class) and the third-party methods named in
+ * {@code capture.methods}. Whatever goes wrong here is printed once and the application runs on unchanged.
+ */
+public final class CiafAgent {
+
+    static final String ANNOTATION = "io.ciaf.api.CaptureMetadata";
+
+    private CiafAgent() {
+    }
+
+    public static void premain(String arguments, Instrumentation instrumentation) {
+        install(arguments, instrumentation);
+    }
+
+    public static void agentmain(String arguments, Instrumentation instrumentation) {
+        install(arguments, instrumentation);
+    }
+
+    private static void install(String arguments, Instrumentation instrumentation) {
+        try {
+            CiafConfig config = CiafConfig.load(System.getenv(), System.getProperties(), arguments);
+            if (!config.validate().isEmpty()) {
+                System.err.println("[ciaf] CIAF is disabled: its configuration has " + config.validate().size()
+                        + " problem(s):\n  " + String.join("\n  ", config.validate()));
+                return;
+            }
+            Ciaf.start(config);
+            new AgentBuilder.Default()
+                    .disableClassFormatChanges()
+                    .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                    .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
+                    .with(new ReportingListener())
+                    .with(Boolean.getBoolean("ciaf.agent.debug") ? AgentBuilder.Listener.StreamWriting.toSystemError().withTransformationsOnly() : AgentBuilder.Listener.NoOp.INSTANCE)
+                    .ignore(ignored())
+                    .type(types(config.methods()))
+                    .transform((builder, type, loader, module, domain) -> builder.visit(
+                            Advice.to(CaptureAdvice.class).on(methods(config.methods()))))
+                    .installOn(instrumentation);
+        } catch (Throwable t) {
+            System.err.println("[ciaf] the CIAF agent could not be installed; the application runs without it: " + t);
+        }
+    }
+
+    /** JDK internals, Byte Buddy, AspectJ, CIAF itself and other agents are never touched. */
+    static ElementMatcher.Junction<TypeDescription> ignored() {
+        return nameStartsWith("java.").or(nameStartsWith("javax.")).or(nameStartsWith("jdk."))
+                .or(nameStartsWith("sun.")).or(nameStartsWith("com.sun.")).or(nameStartsWith("net.bytebuddy."))
+                .or(nameStartsWith("org.aspectj.")).or(nameStartsWith("io.ciaf.agent."))
+                .or(nameStartsWith("io.ciaf.runtime.")).or(nameStartsWith("io.ciaf.storage."))
+                .or(nameStartsWith("io.ciaf.ledger.")).or(nameStartsWith("io.ciaf.api."))
+                .or(nameStartsWith("io.opentelemetry.javaagent.")).or(nameStartsWith("co.elastic.apm."))
+                .or(nameStartsWith("com.newrelic.")).or(nameStartsWith("com.datadog.")).or(nameStartsWith("datadog."))
+                .or(nameContains("$$Lambda")).or(nameContains("$Proxy")).or(isSynthetic());
+    }
+
+    static ElementMatcher.Junction<TypeDescription> types(List<CiafConfig.MethodRule> rules) {
+        ElementMatcher.Junction<TypeDescription> m = isAnnotatedWith(named(ANNOTATION))
+                .or(declaresMethod(isAnnotatedWith(named(ANNOTATION))));
+        for (CiafConfig.MethodRule rule : rules) {
+            m = m.or(rule.subtypes() ? hasSuperType(named(rule.className())).and(not(isInterface()))
+                    : named(rule.className()));
+        }
+        return m;
+    }
+
+    static ElementMatcher.Junction<MethodDescription> methods(List<CiafConfig.MethodRule> rules) {
+        ElementMatcher.Junction<MethodDescription> ofRules = none();
+        for (CiafConfig.MethodRule rule : rules) {
+            ElementMatcher.Junction<TypeDescription> owner = rule.subtypes() ? hasSuperType(named(rule.className()))
+                    : named(rule.className());
+            ofRules = ofRules.or(isDeclaredBy(owner).and(namedOneOf(rule.methods().toArray(new String[0]))));
+        }
+        return isMethod().and(not(isAbstract())).and(not(isBridge())).and(not(isSynthetic()))
+                .and(isAnnotatedWith(named(ANNOTATION))
+                        .or(isPublic().and(isDeclaredBy(isAnnotatedWith(named(ANNOTATION))))
+                                .and(not(namedOneOf("toString", "hashCode", "equals"))))
+                        .or(ofRules));
+    }
+
+    /** Reports each instrumentation failure once; never throws. */
+    static final class ReportingListener extends AgentBuilder.Listener.Adapter {
+        private final java.util.Set<String> reported = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void onError(String typeName, ClassLoader classLoader, net.bytebuddy.utility.JavaModule module,
+                boolean loaded, Throwable throwable) {
+            if (reported.add(typeName)) {
+                System.err.println("[ciaf] cannot instrument " + typeName + " (it runs uninstrumented): " + throwable);
+            }
+        }
+    }
+}
