@@ -9,9 +9,9 @@ import picocli.CommandLine.Spec;
 
 /** The {@code ciaf} command: the audit ledger from the shell. */
 @Command(name = "ciaf", mixinStandardHelpOptions = true, versionProvider = CiafCommand.Version.class,
-        description = "CIAF for the JVM: the write-once audit ledger of a CIAF home.",
+        description = "CIAF for the JVM: the audit ledger and configuration of a CIAF home.",
         subcommands = {InitCommand.class, AppendCommand.class, VerifyCommand.class, CheckpointCommand.class,
-            ProveCommand.class, ExportCommand.class},
+            ProveCommand.class, ExportCommand.class, ConfigCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 ledger tampered, 2 bad input or usage, 3 could not run (no ledger, I/O)."})
 final class CiafCommand implements Runnable {
 

@@ -35,6 +35,9 @@ class CiafCommandTest {
     }
 
     private CliRun ciaf(String stdin, String... args) {
+        if (args.length > 1 && args[0].equals("config") && args[1].equals("template")) {
+            return CliRun.run(Map.of(), stdin, args);
+        }
         String[] withHome = new String[args.length + 2];
         System.arraycopy(args, 0, withHome, 0, args.length);
         withHome[args.length] = "--home";
@@ -210,6 +213,31 @@ class CiafCommandTest {
         assertThat(export.err()).contains("\rexporting [");
         CliRun exportQuiet = CliRun.run(false, Map.of(), "", "export", "--home", h, "--out", dir.resolve("y.jsonl").toString());
         assertThat(exportQuiet.err()).doesNotContain("\r");
+    }
+
+    @Test
+    void configShowPrintsEveryValueWithItsSourceAndTemplatesAreWrittenNeverOverwritten() throws Exception {
+        Files.createDirectories(home);
+        Files.writeString(home.resolve("ciaf.json"), "{\"capture\": {\"mode\": \"sync\"}}");
+        CliRun show = CliRun.run(Map.of("CIAF_CAPTURE_BATCH_SIZE", "77"), "", "config", "show", "--home",
+                home.toString());
+        assertThat(show.exit()).as(show.err()).isZero();
+        assertThat(show.out()).contains("home = " + home + "    [--home]")
+                .contains("capture.mode = sync    [" + home.resolve("ciaf.json") + "]")
+                .contains("capture.batch_size = 77    [environment variable CIAF_CAPTURE_BATCH_SIZE]")
+                .contains("storage.backend = sqlite    [default]");
+
+        CliRun bad = CliRun.run(Map.of("CIAF_CAPTURE_MOD", "sync"), "", "config", "show", "--home", home.toString());
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("did you mean CIAF_CAPTURE_MODE?");
+
+        Path out = dir.resolve("prod.json");
+        assertThat(ciaf("", "config", "template", "production", "--out", out.toString()).exit()).isZero();
+        assertThat(Files.readString(out)).contains("\"mode\": \"sync\"");
+        CliRun again = ciaf("", "config", "template", "development", "--out", out.toString());
+        assertThat(again.exit()).isEqualTo(2);
+        assertThat(again.err()).contains("not overwritten");
+        assertThat(ciaf("", "config", "template", "staging").err()).contains("production or development");
     }
 
     private static byte[] b64(JsonNode n) {

@@ -98,7 +98,12 @@ public final class CiafConfig {
 
     /** The configuration from explicit sources (agent arguments may be null). */
     public static CiafConfig load(Map<String, String> env, Properties properties, String agentArguments) {
-        return new Loader(env, properties, agentArguments).load();
+        return new Loader(env, properties, agentArguments, null).load();
+    }
+
+    /** As {@link #load(Map, Properties, String)}, with the home given on a command line ({@code --home}). */
+    public static CiafConfig loadWithHome(Map<String, String> env, Properties properties, Path home) {
+        return new Loader(env, properties, null, home).load();
     }
 
     /** Every problem found, each naming the key and its source; empty when the configuration is usable. */
@@ -244,18 +249,23 @@ public final class CiafConfig {
         private final Map<String, String> env;
         private final Properties properties;
         private final String agentArguments;
+        private final Path homeOption;
         private final Map<String, Object> raw = new LinkedHashMap<>();
         private final Map<String, String> sources = new LinkedHashMap<>();
         private final List<String> errors = new ArrayList<>();
 
-        Loader(Map<String, String> env, Properties properties, String agentArguments) {
+        Loader(Map<String, String> env, Properties properties, String agentArguments, Path homeOption) {
             this.env = env;
             this.properties = properties;
             this.agentArguments = agentArguments;
+            this.homeOption = homeOption;
         }
 
         CiafConfig load() {
             Map<String, String> args = parseAgentArguments();
+            if (homeOption != null) {
+                args.put("home", homeOption.toString());
+            }
             Map<String, String> props = new TreeMap<>();
             for (String name : properties.stringPropertyNames()) {
                 if (name.startsWith("ciaf.")) {
@@ -281,7 +291,7 @@ public final class CiafConfig {
             readFile(configFile, file != null);
             put(fromEnv, "environment variable ", true);
             put(props, "-Dciaf.", false);
-            put(args, "agent argument ", false);
+            put(args, homeOption != null ? "--" : "agent argument ", false);
             Map<String, Object> values = new LinkedHashMap<>();
             for (Key k : KEYS.values()) {
                 Object v = raw.containsKey(k.name()) ? raw.get(k.name()) : k.defaultValue();
