@@ -56,10 +56,10 @@ public class CliAppendBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        cliJar = Path.of(System.getProperty("ciaf.cli.jar", "../ciaf-cli/target/ciaf.jar")).toAbsolutePath();
+        cliJar = Path.of(System.getProperty("ciaf.cli.jar", "ciaf-cli/target/ciaf.jar")).toAbsolutePath();
         if (!Files.isRegularFile(cliJar)) {
-            throw new IllegalStateException(cliJar + " not found: run mvn -B -DskipTests install first, or pass"
-                    + " -Dciaf.cli.jar=PATH");
+            throw new IllegalStateException(cliJar + " not found: run from the repository root after"
+                    + " mvn -B -DskipTests install, or pass -Dciaf.cli.jar=PATH");
         }
         dir = Files.createTempDirectory("ciaf-bench-cli");
         lines = dir.resolve("lines.jsonl");

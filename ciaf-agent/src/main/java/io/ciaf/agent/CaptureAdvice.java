@@ -14,9 +14,9 @@ final class CaptureAdvice {
     }
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static Object enter(@Advice.Origin Class<?> type, @Advice.Origin("#m") String method,
-            @Advice.Origin("#d") String descriptor, @Advice.AllArguments Object[] args) {
-        return CaptureHooks.enter(type, method, descriptor, args);
+    static Object enter(@Advice.Origin Class<?> type, @Advice.Origin("#m#d") String signature,
+            @Advice.AllArguments Object[] args) {
+        return CaptureHooks.enter(type, signature, args);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

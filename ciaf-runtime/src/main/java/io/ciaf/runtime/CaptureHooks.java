@@ -49,18 +49,23 @@ public final class CaptureHooks {
      * Called on entry to a captured method.
      *
      * @param type the declaring class
-     * @param method the method name
-     * @param descriptor the JVM method descriptor, e.g. {@code (I)Ljava/lang/String;}
+     * @param signature the method name followed by its JVM descriptor, e.g. {@code score(DLjava/lang/String;)D}
+     *     (a constant at each call site, so the lookup allocates nothing)
      * @param args the arguments (may be null)
      * @return a token to pass to {@link #exit}, or null when nothing is captured
      */
-    public static Object enter(Class<?> type, String method, String descriptor, Object[] args) {
+    public static Object enter(Class<?> type, String signature, Object[] args) {
         if (BUSY.get() != null) {
             return null;
         }
         BUSY.set(Boolean.TRUE);
         try {
-            Site site = SITES.get(type).computeIfAbsent(method + descriptor, k -> resolve(type, method, descriptor));
+            Site site = SITES.get(type).get(signature);
+            if (site == null) {
+                int paren = signature.indexOf('(');
+                site = resolve(type, signature.substring(0, paren), signature.substring(paren));
+                SITES.get(type).put(signature, site);
+            }
             if (!site.capture()) {
                 return null;
             }
@@ -88,7 +93,7 @@ public final class CaptureHooks {
             }
             return c;
         } catch (Throwable t) {
-            Problems.report("enter", "CIAF could not capture " + type.getName() + "." + method, t);
+            Problems.report("enter", "CIAF could not capture " + type.getName() + "." + signature, t);
             return null;
         } finally {
             BUSY.remove();

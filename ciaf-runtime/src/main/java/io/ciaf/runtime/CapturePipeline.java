@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.ciaf.api.MetadataRecord;
+import io.ciaf.api.internal.CanonicalJson;
 import io.ciaf.ledger.AuditLedger;
 import io.ciaf.ledger.NewEntry;
 import io.ciaf.storage.MetadataStorage;
@@ -28,6 +29,12 @@ final class CapturePipeline implements Runnable {
     private final CiafConfig config;
     final AtomicLong committed = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
+    /** Records the backend thread has finished with (saved, or failed and reported). */
+    final AtomicLong saved = new AtomicLong();
+    private static final List<MetadataRecord> END = List.of();
+    private final BlockingQueue<List<MetadataRecord>> backend = new java.util.concurrent.ArrayBlockingQueue<>(8);
+    private final Thread backendThread;
+    private final String sessionId;
     final AtomicLong dropped;
     private long droppedRecorded;
     private long lastCheckpoint = System.nanoTime();
@@ -41,6 +48,10 @@ final class CapturePipeline implements Runnable {
         this.session = session;
         this.config = config;
         this.dropped = dropped;
+        this.sessionId = quote(session.id.toString());
+        this.backendThread = new Thread(this::saveToBackend, "ciaf-backend-writer");
+        backendThread.setDaemon(true);
+        backendThread.start();
     }
 
     @Override
@@ -81,8 +92,11 @@ final class CapturePipeline implements Runnable {
         List<MetadataRecord> records = new ArrayList<>(events.size());
         for (CaptureEvent e : events) {
             try {
-                MetadataRecord.Builder b = MetadataRecord.builder(e.model, e.stage, e.event).id(e.id)
+                MetadataRecord.Builder b = MetadataRecord.builder(e.model, e.stage, e.event)
                         .timestamp(e.timestamp).putAll(e.metadata);
+                if (e.id != null) {
+                    b.id(e.id);
+                }
                 if (e.version != null && !e.version.isEmpty()) {
                     b.version(e.version);
                 }
@@ -101,20 +115,24 @@ final class CapturePipeline implements Runnable {
         }
         try {
             List<MetadataRecord> validated = storage.validateAll(records);
+            if (validated.isEmpty()) {
+                return;
+            }
             List<NewEntry> entries = new ArrayList<>(validated.size());
             for (MetadataRecord r : validated) {
-                entries.add(NewEntry.of("METADATA", payload(r), r.id().toString()));
+                entries.add(NewEntry.ofCanonicalMembers("METADATA", payload(r), r.id().toString()));
             }
             long last = ledger.appendAll(entries).get(entries.size() - 1).position();
             committed.addAndGet(entries.size());
             session.progress(last);
-            try {
-                storage.saveValidated(validated);
-            } catch (RuntimeException ex) {
-                // The ledger has them: the backend is a view and can be rebuilt from it.
-                Problems.report("backend-save", "records are in the ledger but the metadata backend could not"
-                        + " save them (rebuild it from the ledger)", ex);
+            // Durable now: the ledger is the source of truth. The backend, a view, is written by another
+            // thread so that the two commits use both cores.
+            for (CaptureEvent e : events) {
+                e.done();
             }
+            backend.put(validated);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException ex) {
             failed.addAndGet(records.size());
             Problems.report("ledger-append", "records could not be committed to the ledger and are counted as"
@@ -126,24 +144,66 @@ final class CapturePipeline implements Runnable {
         }
     }
 
-    /** The METADATA payload: the record's fields, as the backends store them. */
-    private Map<String, Object> payload(MetadataRecord r) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("id", r.id().toString());
-        p.put("timestamp", r.timestamp().toString());
-        p.put("model_name", r.model());
-        r.version().ifPresent(v -> p.put("model_version", v));
-        p.put("stage", r.stage().wireName());
-        p.put("event_type", r.eventType());
-        r.details().ifPresent(d -> p.put("details", d));
-        p.put("metadata", r.metadata());
-        p.put("metadata_hash", r.metadataHash());
-        r.parentId().ifPresent(id -> p.put("parent_id", id.toString()));
-        if (!r.validationErrors().isEmpty()) {
-            p.put("validation_errors", r.validationErrors());
+    /** Saves committed batches to the metadata backend, in order, on its own thread. */
+    private void saveToBackend() {
+        while (true) {
+            List<MetadataRecord> batch;
+            try {
+                batch = backend.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (batch == END) {
+                return;
+            }
+            try {
+                storage.saveValidated(batch);
+            } catch (RuntimeException ex) {
+                Problems.report("backend-save", "records are in the ledger but the metadata backend could not"
+                        + " save them (rebuild it from the ledger)", ex);
+            } finally {
+                saved.addAndGet(batch.size());
+            }
         }
-        p.put("session", session.id.toString());
+    }
+
+    /** Waits until the backend thread has written everything handed to it, then stops it. */
+    void stopBackend() {
+        try {
+            backend.put(END);
+            backendThread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The METADATA payload: the record's fields, as the backends store them, assembled from canonical pieces
+     * (the metadata's canonical JSON is reused, not rebuilt).
+     */
+    private Map<String, String> payload(MetadataRecord r) {
+        Map<String, String> p = new java.util.HashMap<>(16);
+        p.put("id", quote(r.id().toString()));
+        p.put("timestamp", quote(r.timestamp().toString()));
+        p.put("model_name", quote(r.model()));
+        r.version().ifPresent(v -> p.put("model_version", quote(v)));
+        p.put("stage", quote(r.stage().wireName()));
+        p.put("event_type", quote(r.eventType()));
+        r.details().ifPresent(d -> p.put("details", quote(d)));
+        p.put("metadata", r.metadataJson());
+        p.put("metadata_hash", quote(r.metadataHash()));
+        r.parentId().ifPresent(id -> p.put("parent_id", quote(id.toString())));
+        if (!r.validationErrors().isEmpty()) {
+            p.put("validation_errors", CanonicalJson.write(r.validationErrors()));
+        }
+        p.put("session", sessionId);
         return p;
+    }
+
+    private static String quote(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 2);
+        CanonicalJson.writeString(s, out);
+        return out.toString();
     }
 
     private void recordDrops() {

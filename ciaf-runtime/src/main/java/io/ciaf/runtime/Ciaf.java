@@ -96,10 +96,13 @@ public final class Ciaf {
         return MetadataCapture.current();
     }
 
-    /** Waits until every record captured so far is durable; false on timeout or when CIAF is not running. */
+    /**
+     * Waits until every record captured so far is durable in the ledger and saved to the metadata backend;
+     * false on timeout or when CIAF is not running.
+     */
     public static boolean flush(Duration timeout) {
         CiafRuntime r = runtime;
-        return r != null && r.flush(timeout.toMillis());
+        return r != null && r.flush(timeout.toMillis(), true);
     }
 
     /** Flushes, ends the session and closes the home; the shutdown hook calls this at JVM exit. */

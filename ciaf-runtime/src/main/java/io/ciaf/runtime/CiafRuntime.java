@@ -131,13 +131,17 @@ final class CiafRuntime {
         return ledger;
     }
 
-    /** Waits until everything handed over so far is committed (or failed); false on timeout. */
-    boolean flush(long timeoutMillis) {
+    /**
+     * Waits until everything handed over so far is committed to the ledger (or failed) and, with
+     * {@code backendToo}, saved to the metadata backend; false on timeout.
+     */
+    boolean flush(long timeoutMillis, boolean backendToo) {
         long target = captured.get() - dropped.get();
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (System.nanoTime() < deadline) {
             CapturePipeline p = pipeline;
-            if (dead || (p != null && p.committed.get() + p.failed.get() >= target)) {
+            if (dead || (p != null && p.committed.get() + p.failed.get() >= target
+                    && (!backendToo || p.saved.get() >= p.committed.get()))) {
                 return !dead;
             }
             try {
@@ -161,13 +165,14 @@ final class CiafRuntime {
         if (p == null || dead) {
             return;
         }
-        flush(10_000);
+        flush(10_000, true);
         p.stop();
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        p.stopBackend();
         try {
             p.finish();
             Map<String, Object> counts = new LinkedHashMap<>();

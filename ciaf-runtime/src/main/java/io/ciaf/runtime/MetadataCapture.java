@@ -29,7 +29,8 @@ public final class MetadataCapture implements AutoCloseable {
     static final MetadataCapture NOOP = new MetadataCapture(null, "none", null, Stage.MONITORING, "none", false);
 
     private final CiafRuntime runtime;
-    private final UUID id;
+    /** Made on first use: most captures never need theirs on the application thread. */
+    private UUID id;
     private final UUID parentId;
     private final Instant start;
     private final long startNanos;
@@ -53,18 +54,16 @@ public final class MetadataCapture implements AutoCloseable {
         this.event = event;
         this.sync = sync;
         if (runtime == null) {
-            this.id = null;
             this.parentId = null;
             this.start = null;
             this.startNanos = 0;
             this.previous = null;
             return;
         }
-        this.id = TimeOrderedIds.next();
         this.start = Instant.now();
         this.startNanos = System.nanoTime();
         this.previous = CURRENT.get();
-        this.parentId = previous == null || previous.runtime == null ? null : previous.id;
+        this.parentId = previous == null || previous.runtime == null ? null : previous.id();
         CURRENT.set(this);
     }
 
@@ -107,6 +106,9 @@ public final class MetadataCapture implements AutoCloseable {
 
     /** The record's id (null when CIAF is disabled). */
     public UUID id() {
+        if (id == null && runtime != null) {
+            id = TimeOrderedIds.next();
+        }
         return id;
     }
 
@@ -151,6 +153,7 @@ public final class MetadataCapture implements AutoCloseable {
         metadata.putIfAbsent("outcome", "ok");
         metadata.put("thread", Thread.currentThread().getName());
         metadata.put("duration_ns", System.nanoTime() - startNanos);
+        // An id nobody asked for is made on the pipeline thread.
         runtime.submit(new CaptureEvent(id, parentId, start, model, version, stage, event, details, metadata, sync));
     }
 }

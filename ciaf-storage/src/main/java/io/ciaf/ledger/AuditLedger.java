@@ -240,6 +240,16 @@ public final class AuditLedger implements AutoCloseable {
     private List<AppendReceipt> appendLocked(Frontier f, List<NewEntry> batch) throws SQLException {
         List<AppendReceipt> receipts = new ArrayList<>(batch.size());
         Map<String, Integer> keysInBatch = null;
+        Map<String, LedgerEntry> committedKeys = Map.of();
+        List<String> keys = new ArrayList<>();
+        for (NewEntry e : batch) {
+            if (e.idempotencyKey != null) {
+                keys.add(e.idempotencyKey);
+            }
+        }
+        if (!keys.isEmpty()) {
+            committedKeys = keys.size() == 1 ? singleKey(keys.get(0)) : writer.byIdempotencyKeys(keys);
+        }
         long now = nowNanos();
         for (NewEntry e : batch) {
             if (e.idempotencyKey != null) {
@@ -252,7 +262,7 @@ public final class AuditLedger implements AutoCloseable {
                     receipts.add(new AppendReceipt(first.position(), first.timestamp(), first.entryHash(), true));
                     continue;
                 }
-                LedgerEntry existing = writer.byIdempotencyKey(e.idempotencyKey);
+                LedgerEntry existing = committedKeys.get(e.idempotencyKey);
                 if (existing != null) {
                     requireSameRequest(existing, e);
                     receipts.add(new AppendReceipt(existing.position(), existing.timestamp(), existing.entryHash(),
@@ -271,6 +281,11 @@ public final class AuditLedger implements AutoCloseable {
             receipts.add(new AppendReceipt(position, timestamp, entryHash, false));
         }
         return receipts;
+    }
+
+    private Map<String, LedgerEntry> singleKey(String key) throws SQLException {
+        LedgerEntry e = writer.byIdempotencyKey(key);
+        return e == null ? Map.of() : Map.of(key, e);
     }
 
     private static void requireSameRequest(LedgerEntry existing, NewEntry e) {
@@ -329,6 +344,11 @@ public final class AuditLedger implements AutoCloseable {
     /** The entry at {@code position}. */
     public Optional<LedgerEntry> entry(long position) {
         return read(() -> Optional.ofNullable(reader.entry(position)));
+    }
+
+    /** The entry committed with {@code idempotencyKey}, if any: where a request was committed. */
+    public Optional<LedgerEntry> findByIdempotencyKey(String idempotencyKey) {
+        return read(() -> Optional.ofNullable(reader.byIdempotencyKey(idempotencyKey)));
     }
 
     /**

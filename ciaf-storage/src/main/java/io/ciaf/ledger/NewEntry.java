@@ -114,6 +114,42 @@ public final class NewEntry {
         return of(type, map, null);
     }
 
+    /**
+     * Prepares an entry from members whose values are already canonical JSON text (as
+     * {@code CanonicalJson.write} produces): the fast path for CIAF's own capture pipeline, which has the
+     * canonical form of a record's metadata at hand and need not build it twice. The ledger sorts the members,
+     * adds the nonce and, when {@code idempotencyKey} is given, the {@code idempotency_key} member.
+     *
+     * @throws IllegalArgumentException if the type is invalid or a member is named {@code nonce} or
+     *     {@code idempotency_key}
+     */
+    public static NewEntry ofCanonicalMembers(String type, Map<String, String> members, String idempotencyKey) {
+        requireType(type);
+        java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>(members);
+        if (sorted.containsKey(NONCE) || sorted.containsKey(IDEMPOTENCY_KEY)) {
+            throw new IllegalArgumentException("members 'nonce' and 'idempotency_key' are added by the ledger");
+        }
+        if (idempotencyKey != null) {
+            StringBuilder quoted = new StringBuilder(idempotencyKey.length() + 2);
+            CanonicalJson.writeString(idempotencyKey, quoted);
+            sorted.put(IDEMPOTENCY_KEY, quoted.toString());
+        }
+        byte[] nonce = new byte[16];
+        RANDOM.nextBytes(nonce);
+        sorted.put(NONCE, "\"" + Base64.getEncoder().encodeToString(nonce) + "\"");
+        StringBuilder json = new StringBuilder(256);
+        json.append('{');
+        for (Map.Entry<String, String> m : sorted.entrySet()) {
+            if (json.length() > 1) {
+                json.append(',');
+            }
+            CanonicalJson.writeString(m.getKey(), json);
+            json.append(':').append(m.getValue());
+        }
+        json.append('}');
+        return new NewEntry(type, json.toString().getBytes(StandardCharsets.UTF_8), idempotencyKey);
+    }
+
     static String requireType(String type) {
         if (type == null || !TYPE.matcher(type).matches()) {
             throw new IllegalArgumentException("entry type '" + type + "' is not valid: use 1 to 32 characters"

@@ -1,0 +1,150 @@
+package io.ciaf.benchmarks;
+
+import io.ciaf.api.CaptureMetadata;
+import io.ciaf.api.CaptureMode;
+import io.ciaf.api.Stage;
+import io.ciaf.runtime.Ciaf;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * What capture costs an application. Run from the repository root (the forks load
+ * {@code ciaf-agent/target/ciaf-agent.jar}); each fork records into its own home under {@code target/}.
+ *
+ * <ul>
+ *   <li>{@code pacedNoOpWithAgent} vs {@code pacedNoOpWithoutAgent}: the application does ~40 µs of work
+ *       between calls (25,000 captured calls a second, a pace the pipeline keeps up with, as it must in
+ *       production); the difference of the two is what each captured call adds, default settings.</li>
+ *   <li>{@code noOpWithAgent} vs {@code noOpWithoutAgent}: an annotated method that does nothing, with and
+ *       without the agent (SampleTime: mean and percentiles). The agent fork drops records once its queue is
+ *       full ({@code capture.overload=drop}), so the figure is the application thread's work per call and
+ *       not the pipeline's pace, which {@code sustainedAsync} measures.</li>
+ *   <li>{@code sustainedAsync}: 100,000 async calls, then {@code Ciaf.flush}: durable records per second
+ *       through ledger and sqlite backend. Baseline in the same run: {@code backendSaveOnly} in
+ *       {@link MetadataSaveBenchmark}-style terms, the sqlite backend alone saving the same number of
+ *       prebuilt records in batches of 1,000.</li>
+ *   <li>{@code syncEightThreads} vs {@code syncEightThreadsWithoutAgent}: 8 threads calling a SYNC-annotated
+ *       method; each call returns after its record is durable.</li>
+ * </ul>
+ */
+@State(Scope.Benchmark)
+public class CaptureBenchmark {
+
+    static final String AGENT = "-javaagent:ciaf-agent/target/ciaf-agent.jar";
+
+    /** The captured methods. */
+    public static final class Target {
+        private Target() {
+        }
+
+        @CaptureMetadata(model = "bench", stage = Stage.INFERENCE, event = "noop")
+        public static int noOp(int x) {
+            return x;
+        }
+
+        @CaptureMetadata(model = "bench", stage = Stage.INFERENCE, event = "sync", mode = CaptureMode.SYNC)
+        public static int syncNoOp(int x) {
+            return x;
+        }
+    }
+
+    private int next;
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @Warmup(iterations = 2, time = 3)
+    @Measurement(iterations = 5, time = 3)
+    @Fork(value = 1, jvmArgsAppend = {AGENT, "-Dciaf.home=target/bench-capture-noop",
+        "-Dciaf.capture.overload=drop", "-Dciaf.checkpoint.interval_seconds=0"})
+    public int noOpWithAgent() {
+        return Target.noOp(next++);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @Warmup(iterations = 2, time = 3)
+    @Measurement(iterations = 5, time = 3)
+    @Fork(1)
+    public int noOpWithoutAgent() {
+        return Target.noOp(next++);
+    }
+
+    /** Work the application does between two captured calls in the paced benchmarks (about 40 µs). */
+    static final long WORK = 16_000;
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @Warmup(iterations = 2, time = 3)
+    @Measurement(iterations = 5, time = 3)
+    @Fork(value = 1, jvmArgsAppend = {AGENT, "-Dciaf.home=target/bench-capture-paced",
+        "-Dciaf.checkpoint.interval_seconds=0"})
+    public int pacedNoOpWithAgent() {
+        Blackhole.consumeCPU(WORK);
+        return Target.noOp(next++);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @Warmup(iterations = 2, time = 3)
+    @Measurement(iterations = 5, time = 3)
+    @Fork(1)
+    public int pacedNoOpWithoutAgent() {
+        Blackhole.consumeCPU(WORK);
+        return Target.noOp(next++);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    @Warmup(iterations = 2)
+    @Measurement(iterations = 5)
+    @Fork(value = 1, jvmArgsAppend = {AGENT, "-Dciaf.home=target/bench-capture-async",
+        "-Dciaf.checkpoint.interval_seconds=0"})
+    public boolean sustainedAsync() {
+        for (int i = 0; i < 100_000; i++) {
+            Target.noOp(i);
+        }
+        if (!Ciaf.flush(Duration.ofMinutes(2))) {
+            throw new IllegalStateException("records not durable within 2 minutes (is the agent attached?)");
+        }
+        return true;
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @Warmup(iterations = 2, time = 3)
+    @Measurement(iterations = 5, time = 3)
+    @Threads(8)
+    @Fork(value = 1, jvmArgsAppend = {AGENT, "-Dciaf.home=target/bench-capture-sync",
+        "-Dciaf.checkpoint.interval_seconds=0"})
+    public int syncEightThreads() {
+        return Target.syncNoOp(next++);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @Warmup(iterations = 1, time = 2)
+    @Measurement(iterations = 3, time = 2)
+    @Threads(8)
+    @Fork(1)
+    public int syncEightThreadsWithoutAgent() {
+        return Target.syncNoOp(next++);
+    }
+}
