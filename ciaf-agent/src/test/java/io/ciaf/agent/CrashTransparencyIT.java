@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,7 @@ class CrashTransparencyIT {
     void afterKillNineTheLedgerVerifiesARecoveryNamesTheLostSessionAndNoReturnedSyncCallIsMissing() throws Exception {
         Path home = dir.resolve("home");
         Map<String, String> env = Map.of("CIAF_HOME", home.toString());
-        Process p = AgentJvms.builder(AgentJvms.defaultJava(), true, env, "com.example.host.FloodApp")
+        Process p = AgentJvms.builder(AgentJvms.defaultJava(), List.of("-javaagent:" + AgentRouteIT.AGENT), AgentRouteIT.application(), env, "com.example.host.FloodApp")
                 .redirectError(dir.resolve("flood.err").toFile()).start();
         long returned = -1;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -45,7 +46,7 @@ class CrashTransparencyIT {
         assertThat(returned).isGreaterThanOrEqualTo(1500);
 
         // Restart: a short run with the agent finds the abandoned session.
-        AgentJvms.Run again = AgentJvms.run(AgentJvms.defaultJava(), true, env, "com.example.host.FloodApp", "3");
+        AgentJvms.Run again = AgentJvms.run(AgentJvms.builder(AgentJvms.defaultJava(), List.of("-javaagent:" + AgentRouteIT.AGENT), AgentRouteIT.application(), env, "com.example.host.FloodApp", "3"));
         assertThat(again.exit()).as(again.err()).isZero();
 
         ObjectMapper json = new ObjectMapper();

@@ -100,6 +100,24 @@ public final class CaptureHooks {
         }
     }
 
+    private static final ClassValue<Map<Method, String>> SIGNATURES = new ClassValue<>() {
+        @Override
+        protected Map<Method, String> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
+
+    /** {@link #enter(Class, String, Object[])} for callers that have the {@link Method} (the AspectJ aspect). */
+    public static Object enter(Method method, Object[] args) {
+        try {
+            Class<?> type = method.getDeclaringClass();
+            String signature = SIGNATURES.get(type).computeIfAbsent(method, m -> m.getName() + descriptor(m));
+            return enter(type, signature, args);
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
     /** Called on every exit of a captured method (return or throw). */
     public static void exit(Object token, Object result, Throwable thrown) {
         if (!(token instanceof MetadataCapture c)) {

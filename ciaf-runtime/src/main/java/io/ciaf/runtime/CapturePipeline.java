@@ -124,6 +124,7 @@ final class CapturePipeline implements Runnable {
             }
             long last = ledger.appendAll(entries).get(entries.size() - 1).position();
             committed.addAndGet(entries.size());
+            checkLedgerFileStillThere();
             session.progress(last);
             // Durable now: the ledger is the source of truth. The backend, a view, is written by another
             // thread so that the two commits use both cores.
@@ -141,6 +142,15 @@ final class CapturePipeline implements Runnable {
             for (CaptureEvent e : events) {
                 e.done();
             }
+        }
+    }
+
+    // SQLite keeps writing to a deleted file through its open handle, and all of it vanishes at exit: say so.
+    private void checkLedgerFileStillThere() {
+        if (!java.nio.file.Files.exists(ledger.home().resolve(AuditLedger.LEDGER_FILE))) {
+            Problems.report("ledger-deleted", "the ledger file " + ledger.home().resolve(AuditLedger.LEDGER_FILE)
+                    + " was deleted while CIAF was writing to it: records committed since then are lost with it."
+                    + " Restore the home from a backup, and do not remove a home while an application uses it");
         }
     }
 
