@@ -41,25 +41,35 @@ public final class CiafAgent {
     }
 
     public static void premain(String arguments, Instrumentation instrumentation) {
-        install(arguments, instrumentation);
+        install(arguments, instrumentation, false);
     }
 
+    /** Attached to a running JVM: classes loaded already are retransformed. */
     public static void agentmain(String arguments, Instrumentation instrumentation) {
-        install(arguments, instrumentation);
+        install(arguments, instrumentation, true);
     }
 
-    private static void install(String arguments, Instrumentation instrumentation) {
+    private static void install(String arguments, Instrumentation instrumentation, boolean retransform) {
+        long t0 = System.nanoTime();
+        boolean debug = Boolean.getBoolean("ciaf.agent.debug");
         try {
             CiafConfig config = CiafConfig.load(System.getenv(), System.getProperties(), arguments);
+            long t1 = System.nanoTime();
             if (!config.validate().isEmpty()) {
                 System.err.println("[ciaf] CIAF is disabled: its configuration has " + config.validate().size()
                         + " problem(s):\n  " + String.join("\n  ", config.validate()));
                 return;
             }
             Ciaf.start(config);
-            new AgentBuilder.Default()
+            long t2 = System.nanoTime();
+            // At premain almost nothing of the application is loaded yet, so scanning loaded classes for
+            // retransformation would only cost start-up time.
+            new AgentBuilder.Default(new net.bytebuddy.ByteBuddy()
+                    .with(net.bytebuddy.dynamic.scaffold.TypeValidation.DISABLED))
                     .disableClassFormatChanges()
-                    .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                    .with(retransform ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
+                            : AgentBuilder.RedefinitionStrategy.DISABLED)
+                    .with(AgentBuilder.PoolStrategy.Default.FAST)
                     .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
                     .with(new ReportingListener())
                     .with(Boolean.getBoolean("ciaf.agent.debug") ? AgentBuilder.Listener.StreamWriting.toSystemError().withTransformationsOnly() : AgentBuilder.Listener.NoOp.INSTANCE)
@@ -68,6 +78,10 @@ public final class CiafAgent {
                     .transform((builder, type, loader, module, domain) -> builder.visit(
                             Advice.to(CaptureAdvice.class).on(methods(config.methods()))))
                     .installOn(instrumentation);
+            if (debug) {
+                System.err.printf("[ciaf] agent installed: configuration %d ms, runtime %d ms, instrumentation %d ms%n",
+                        (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
+            }
         } catch (Throwable t) {
             System.err.println("[ciaf] the CIAF agent could not be installed; the application runs without it: " + t);
         }

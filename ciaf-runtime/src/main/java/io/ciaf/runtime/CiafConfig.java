@@ -486,6 +486,9 @@ public final class CiafConfig {
         }
 
         private List<MethodRule> methodRules(Object v, String where) {
+            if (v instanceof String s && s.strip().equals("[]")) {
+                return List.of(); // the default: no JSON parser needed, which keeps agent start-up short
+            }
             Object parsed = v;
             if (v instanceof String s) {
                 try {

@@ -39,10 +39,25 @@ final class CiafRuntime {
         thread.setDaemon(true);
     }
 
+    /**
+     * A runtime that opens the home when the first record arrives: an application that captures nothing
+     * pays nothing at start or exit, and leaves no session behind.
+     */
     static CiafRuntime start(CiafConfig config) {
-        CiafRuntime runtime = new CiafRuntime(config);
-        runtime.thread.start();
-        return runtime;
+        return new CiafRuntime(config);
+    }
+
+    private volatile boolean started;
+
+    private void ensureStarted() {
+        if (!started) {
+            synchronized (this) {
+                if (!started) {
+                    thread.start();
+                    started = true;
+                }
+            }
+        }
     }
 
     private void run() {
@@ -89,6 +104,7 @@ final class CiafRuntime {
 
     /** Hands an event over: never throws; blocks or drops when the queue is full, as configured. */
     void submit(CaptureEvent e) {
+        ensureStarted();
         captured.incrementAndGet();
         try {
             if (config.dropWhenFull()) {
@@ -123,7 +139,14 @@ final class CiafRuntime {
         return s.length() <= max ? s : s.substring(0, max) + "…(" + s.length() + " chars)";
     }
 
+    /** The metadata backend, opening the home first if nothing was captured yet (null if it cannot open). */
     MetadataStorage storage() {
+        ensureStarted();
+        try {
+            opened.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return storage;
     }
 
@@ -136,6 +159,9 @@ final class CiafRuntime {
      * {@code backendToo}, saved to the metadata backend; false on timeout.
      */
     boolean flush(long timeoutMillis, boolean backendToo) {
+        if (!started) {
+            return true;
+        }
         long target = captured.get() - dropped.get();
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (System.nanoTime() < deadline) {
@@ -156,6 +182,9 @@ final class CiafRuntime {
 
     /** Flushes, ends the session (SESSION_END with counts), seals a checkpoint and closes the home. */
     void shutdown() {
+        if (!started) {
+            return;
+        }
         try {
             opened.await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -201,6 +201,10 @@ class CaptureTest {
         Files.writeString(sessionFile, state);
         Ciaf.resetForTests();
         start();
+        // The next session opens the home with its first record and records the loss boundary first.
+        try (MetadataCapture c = Ciaf.capture("credit", Stage.TRAINING, "fit")) {
+            c.put("epoch", 2);
+        }
         assertThat(Ciaf.flush(Duration.ofSeconds(10))).isTrue();
         Ciaf.shutdown();
         List<LedgerEntry> recoveries = entries("RECOVERY");
