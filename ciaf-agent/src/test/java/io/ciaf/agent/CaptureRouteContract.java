@@ -142,9 +142,9 @@ public abstract class CaptureRouteContract {
         AgentJvms.Run without = plain(AgentJvms.defaultJava(), home.toString());
         AgentJvms.Run with = captured(AgentJvms.defaultJava(), home, home.toString());
         assertSameBehaviour(without, with);
-        // Either CIAF had opened the home before it vanished and says its records went with it, or it opened
-        // the home afterwards and lost nothing.
-        if (!with.err().contains("[ciaf] the ledger file")) {
+        // Nothing lost silently: either CIAF says what went wrong (the home vanished under it), or it opened
+        // the home after the deletion and every record is there.
+        if (!with.err().contains("[ciaf]")) {
             assertThat(recordsByEvent(home).get("score")).hasSize(1 + 16 * 200);
         }
     }

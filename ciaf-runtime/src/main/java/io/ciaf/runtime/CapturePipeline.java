@@ -136,6 +136,7 @@ final class CapturePipeline implements Runnable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException ex) {
             failed.addAndGet(records.size());
+            checkLedgerFileStillThere();
             Problems.report("ledger-append", "records could not be committed to the ledger and are counted as"
                     + " failed in SESSION_END", ex);
         } finally {
