@@ -1,7 +1,18 @@
 package io.ciaf.agent;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ciaf.ledger.AuditLedger;
+import io.ciaf.ledger.LedgerEntry;
+import org.junit.jupiter.api.Test;
 
 /** The capture suite through {@code -javaagent:target/ciaf-agent.jar} (Byte Buddy). */
 class AgentRouteIT extends CaptureRouteContract {
@@ -27,5 +38,67 @@ class AgentRouteIT extends CaptureRouteContract {
     @Override
     protected String plainClassPath() {
         return application();
+    }
+
+    @Test
+    void thirdPartyMethodsNamedInConfigurationAreCapturedWithoutAnyAnnotation() throws Exception {
+        Path home = dir.resolve("home");
+        Files.createDirectories(home);
+        Files.writeString(home.resolve("ciaf.json"), """
+                {"capture": {"methods": [
+                  {"class": "com.example.thirdparty.Regression", "methods": ["fit", "predict"], "subtypes": true,
+                   "model": "credit", "stage": "training", "event": "library_call"}]}}
+                """);
+        String app = "com.example.host.ThirdPartyApp";
+        AgentJvms.Run without = AgentJvms.run(AgentJvms.builder(AgentJvms.defaultJava(), List.of(), application(),
+                Map.of(), app));
+        AgentJvms.Run with = captured(AgentJvms.defaultJava(), Map.of("CIAF_HOME", home.toString()), app);
+        assertThat(with.exit()).as(with.err()).isZero();
+        assertThat(with.out()).isEqualTo(without.out());
+
+        List<JsonNode> records = new ArrayList<>();
+        try (AuditLedger ledger = AuditLedger.open(home)) {
+            ledger.verify();
+            for (long p = 0; p < ledger.size(); p++) {
+                LedgerEntry e = ledger.entry(p).orElseThrow();
+                if (e.type().equals("METADATA")) {
+                    records.add(new ObjectMapper().readTree(e.payload().orElseThrow()));
+                }
+            }
+        }
+        assertThat(records).extracting(r -> r.get("metadata").get("method").asText())
+                .containsExactly("fit", "predict", "predict");
+        assertThat(records).allSatisfy(r -> {
+            assertThat(r.get("model_name").asText()).isEqualTo("credit");
+            assertThat(r.get("stage").asText()).isEqualTo("training");
+            assertThat(r.get("event_type").asText()).isEqualTo("library_call");
+        });
+        assertThat(records.get(0).get("metadata").get("arguments").get("x").get("length").asInt()).isEqualTo(2);
+        assertThat(records.get(2).get("metadata").get("class").asText())
+                .isEqualTo("com.example.thirdparty.Regression$Ridge");
+        assertThat(records.get(2).get("metadata").get("result").asDouble()).isEqualTo(15.0);
+    }
+
+    @Test
+    void attachedToARunningJvmItRetransformsClassesLoadedAlready() throws Exception {
+        Path home = dir.resolve("home");
+        AgentJvms.Run run = AgentJvms.run(AgentJvms.builder(AgentJvms.defaultJava(),
+                List.of("-Djdk.attach.allowAttachSelf=true"), application(), Map.of("CIAF_HOME", home.toString()),
+                "com.example.host.AttachApp", AGENT.toString()));
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("before: 2\nafter: 3 4\n");
+        List<Integer> arguments = new ArrayList<>();
+        try (AuditLedger ledger = AuditLedger.open(home)) {
+            for (long p = 0; p < ledger.size(); p++) {
+                LedgerEntry e = ledger.entry(p).orElseThrow();
+                if (e.type().equals("METADATA")) {
+                    // Retransformed classes lose their MethodParameters attribute in the JVM, so the name may
+                    // be arg0 here: parameter names are recorded when available.
+                    arguments.add(new ObjectMapper().readTree(e.payload().orElseThrow()).get("metadata")
+                            .get("arguments").elements().next().asInt());
+                }
+            }
+        }
+        assertThat(arguments).containsExactly(2, 3);
     }
 }

@@ -82,6 +82,18 @@ public final class Ciaf {
         }
     }
 
+    /**
+     * Registers a validator for the records of {@code stage} (e.g. a minimum accuracy for VALIDATION). Its
+     * problems are stored with the record, in the ledger and the backend; a validator that throws is
+     * reported once and recorded as one error of that record. Ignored when CIAF is not running.
+     */
+    public static void registerValidator(Stage stage, io.ciaf.api.spi.MetadataValidator validator) {
+        CiafRuntime r = runtime();
+        if (r != null && stage != null && validator != null) {
+            r.registerValidator(stage, validator);
+        }
+    }
+
     /** The seed's ModelMetadataManager for one model and version. */
     public static ModelMetadataManager model(String name, String version) {
         return new ModelMetadataManager(name, version);

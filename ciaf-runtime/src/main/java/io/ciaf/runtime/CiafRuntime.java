@@ -30,6 +30,8 @@ final class CiafRuntime {
     private volatile MetadataStorage storage;
     private volatile Sessions session;
     private volatile boolean dead;
+    private final java.util.List<Map.Entry<io.ciaf.api.Stage, io.ciaf.api.spi.MetadataValidator>> validators =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
 
     private CiafRuntime(CiafConfig config) {
@@ -82,6 +84,9 @@ final class CiafRuntime {
             ledger = AuditLedger.create(config.home(), config.origin());
         }
         storage = MetadataStorage.open(config.storagePath(), config.storageBackend());
+        for (Map.Entry<io.ciaf.api.Stage, io.ciaf.api.spi.MetadataValidator> v : validators) {
+            storage.registerValidator(v.getKey(), v.getValue());
+        }
         session = new Sessions(ledger);
         Map<String, Object> about = new LinkedHashMap<>();
         about.put("java_version", System.getProperty("java.version"));
@@ -126,6 +131,25 @@ final class CiafRuntime {
             }
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Adds a stage validator; it runs on the pipeline thread for every later record of {@code stage}. */
+    void registerValidator(io.ciaf.api.Stage stage, io.ciaf.api.spi.MetadataValidator validator) {
+        io.ciaf.api.spi.MetadataValidator guarded = record -> {
+            try {
+                java.util.List<String> problems = validator.validate(record);
+                return problems == null ? java.util.List.of() : problems;
+            } catch (RuntimeException e) {
+                Problems.report("validator:" + validator.getClass().getName(), "stage validator "
+                        + validator.getClass().getName() + " threw; its checks are recorded as one error", e);
+                return java.util.List.of("validator " + validator.getClass().getName() + " failed: " + e);
+            }
+        };
+        validators.add(Map.entry(stage, guarded));
+        MetadataStorage open = storage;
+        if (open != null) {
+            open.registerValidator(stage, guarded);
         }
     }
 

@@ -220,6 +220,21 @@ class CaptureTest {
     }
 
     @Test
+    void stageValidatorsRunBeforeTheLedgerAndAThrowingOneIsRecordedNotThrown() throws Exception {
+        start();
+        Ciaf.registerValidator(Stage.VALIDATION, r -> ((Number) r.metadata().getOrDefault("accuracy", 0))
+                .doubleValue() < 0.8 ? List.of("metadata.accuracy is below 0.8") : List.of());
+        Ciaf.registerValidator(Stage.VALIDATION, r -> {
+            throw new IllegalStateException("broken validator");
+        });
+        Ciaf.model("credit", "1.0").logValidation(Map.of("accuracy", 0.71));
+        Ciaf.shutdown();
+        JsonNode payload = payload(entries("METADATA").get(0));
+        assertThat(payload.get("validation_errors").toString()).contains("metadata.accuracy is below 0.8")
+                .contains("broken validator");
+    }
+
+    @Test
     void anInvalidConfigurationDisablesCaptureAndReportsEveryProblemOnce() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Problems.out = new PrintStream(err, true, StandardCharsets.UTF_8);
