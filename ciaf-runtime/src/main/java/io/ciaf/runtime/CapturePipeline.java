@@ -193,13 +193,13 @@ final class CapturePipeline implements Runnable {
      * (the metadata's canonical JSON is reused, not rebuilt).
      */
     private Map<String, String> payload(MetadataRecord r) {
-        Map<String, String> p = new java.util.HashMap<>(16);
+        Map<String, String> p = new java.util.TreeMap<>();
         p.put("id", quote(r.id().toString()));
         p.put("timestamp", quote(r.timestamp().toString()));
-        p.put("model_name", quote(r.model()));
-        r.version().ifPresent(v -> p.put("model_version", quote(v)));
-        p.put("stage", quote(r.stage().wireName()));
-        p.put("event_type", quote(r.eventType()));
+        p.put("model_name", quoted(r.model()));
+        r.version().ifPresent(v -> p.put("model_version", quoted(v)));
+        p.put("stage", quoted(r.stage().wireName()));
+        p.put("event_type", quoted(r.eventType()));
         r.details().ifPresent(d -> p.put("details", quote(d)));
         p.put("metadata", r.metadataJson());
         p.put("metadata_hash", quote(r.metadataHash()));
@@ -209,6 +209,20 @@ final class CapturePipeline implements Runnable {
         }
         p.put("session", sessionId);
         return p;
+    }
+
+    /** Model names, versions, stages and events repeat: quote each once. */
+    private final Map<String, String> quotedNames = new java.util.HashMap<>();
+
+    private String quoted(String name) {
+        String q = quotedNames.get(name);
+        if (q == null) {
+            q = quote(name);
+            if (quotedNames.size() < 4096) {
+                quotedNames.put(name, q);
+            }
+        }
+        return q;
     }
 
     private static String quote(String s) {

@@ -118,14 +118,17 @@ public final class NewEntry {
      * Prepares an entry from members whose values are already canonical JSON text (as
      * {@code CanonicalJson.write} produces): the fast path for CIAF's own capture pipeline, which has the
      * canonical form of a record's metadata at hand and need not build it twice. The ledger sorts the members,
-     * adds the nonce and, when {@code idempotencyKey} is given, the {@code idempotency_key} member.
+     * adds the nonce and, when {@code idempotencyKey} is given, the {@code idempotency_key} member. A
+     * {@code TreeMap} in natural order is filled in place rather than copied.
      *
      * @throws IllegalArgumentException if the type is invalid or a member is named {@code nonce} or
      *     {@code idempotency_key}
      */
     public static NewEntry ofCanonicalMembers(String type, Map<String, String> members, String idempotencyKey) {
         requireType(type);
-        java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>(members);
+        // A TreeMap in natural order is used as it is (the pipeline builds one); anything else is sorted.
+        java.util.TreeMap<String, String> sorted = members instanceof java.util.TreeMap<String, String> t
+                && t.comparator() == null ? t : new java.util.TreeMap<>(members);
         if (sorted.containsKey(NONCE) || sorted.containsKey(IDEMPOTENCY_KEY)) {
             throw new IllegalArgumentException("members 'nonce' and 'idempotency_key' are added by the ledger");
         }
@@ -137,7 +140,11 @@ public final class NewEntry {
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
         sorted.put(NONCE, "\"" + Base64.getEncoder().encodeToString(nonce) + "\"");
-        StringBuilder json = new StringBuilder(256);
+        int size = 2;
+        for (Map.Entry<String, String> m : sorted.entrySet()) {
+            size += m.getKey().length() + m.getValue().length() + 4;
+        }
+        StringBuilder json = new StringBuilder(size);
         json.append('{');
         for (Map.Entry<String, String> m : sorted.entrySet()) {
             if (json.length() > 1) {

@@ -77,7 +77,9 @@ public final class JsonValues {
                             + " is not a String; JSON object keys must be strings");
                 }
                 String k = checkString((String) key, path);
-                out.put(k, normalize(e.getValue(), child(path, k), depth + 1));
+                Object v = e.getValue();
+                Object fast = scalar(v);
+                out.put(k, fast != SLOW ? fast : normalize(v, child(path, k), depth + 1));
             }
             return Collections.unmodifiableMap(out);
         }
@@ -86,7 +88,9 @@ public final class JsonValues {
             List<Object> out = new ArrayList<>(items.size());
             int i = 0;
             for (Object item : items) {
-                out.add(normalize(item, path + "[" + i++ + "]", depth + 1));
+                Object fast = scalar(item);
+                out.add(fast != SLOW ? fast : normalize(item, path + "[" + i + "]", depth + 1));
+                i++;
             }
             return Collections.unmodifiableList(out);
         }
@@ -104,6 +108,30 @@ public final class JsonValues {
         throw new InvalidMetadataException(path, "a " + value.getClass().getName()
                 + " is not JSON-compatible; store a String, number, boolean, null, List or Map"
                 + " (for example its toString() or a few of its fields)");
+    }
+
+    private static final Object SLOW = new Object();
+
+    // The common leaves, normalized without building their key path (which only an error message needs).
+    private static Object scalar(Object v) {
+        if (v == null || v instanceof Boolean || v instanceof Long) {
+            return v;
+        }
+        if (v instanceof String s) {
+            for (int i = 0; i < s.length(); i++) {
+                if (Character.isSurrogate(s.charAt(i))) {
+                    return SLOW;
+                }
+            }
+            return s;
+        }
+        if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
+        if (v instanceof Double d && Double.isFinite(d)) {
+            return d == 0 ? 0.0 : d;
+        }
+        return SLOW;
     }
 
     private static String checkString(String s, String path) {
