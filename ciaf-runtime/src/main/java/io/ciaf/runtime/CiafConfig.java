@@ -52,7 +52,9 @@ public final class CiafConfig {
                         + " after their record is durable");
         key("capture.flush_interval_ms", "CIAF_CAPTURE_FLUSH_INTERVAL_MS", "50",
                 "longest time an async record waits before it is committed");
-        key("capture.queue_capacity", "CIAF_CAPTURE_QUEUE_CAPACITY", "65536", "events waiting to be committed");
+        key("capture.queue_capacity", "CIAF_CAPTURE_QUEUE_CAPACITY", "8192",
+                "events waiting to be committed (each holds its values until then, so this bounds the memory"
+                        + " CIAF takes)");
         key("capture.overload", "CIAF_CAPTURE_OVERLOAD", "block",
                 "when the queue is full: block the caller, or drop (dropped records are counted in the ledger)");
         key("capture.batch_size", "CIAF_CAPTURE_BATCH_SIZE", "1000", "most records committed in one transaction");
@@ -221,7 +223,7 @@ public final class CiafConfig {
                     {
                       "storage": {"backend": "sqlite"},
                       "retention": {"days": 2555, "auto_cleanup": false},
-                      "capture": {"mode": "sync", "overload": "block", "queue_capacity": 65536,
+                      "capture": {"mode": "sync", "overload": "block", "queue_capacity": 8192,
                                   "max_string_length": 128, "redact": ["ssn", "account_number"]},
                       "checkpoint": {"interval_seconds": 60}
                     }
