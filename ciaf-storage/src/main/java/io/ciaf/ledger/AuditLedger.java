@@ -623,13 +623,12 @@ public final class AuditLedger implements AutoCloseable {
             long written = 0;
             try (PreparedStatement s = db.connection.prepareStatement("SELECT position, timestamp, type, payload,"
                     + " payload_hash, prev_hash, entry_hash FROM entries WHERE position BETWEEN ? AND ?"
-                    + " ORDER BY position")) {
+                    + " ORDER BY position")) { // the columns LedgerDatabase.entryAt reads
                 s.setLong(1, from);
                 s.setLong(2, toInclusive);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        LedgerEntry e = new LedgerEntry(rs.getLong(1), rs.getLong(2), rs.getString(3),
-                                rs.getBytes(4), rs.getBytes(5), rs.getBytes(6), rs.getBytes(7));
+                        LedgerEntry e = LedgerDatabase.entryAt(rs);
                         out.write(e.toJsonLine());
                         out.write('\n');
                         if (++written % 65_536 == 0 && progress != null) {

@@ -249,29 +249,36 @@ final class LedgerDatabase implements AutoCloseable {
         };
     }
 
+    private static final String ENTRY_COLUMNS = "position, timestamp, type, payload, payload_hash, prev_hash,"
+            + " entry_hash";
+
     LedgerEntry entry(long position) throws SQLException {
         if (entry == null) {
-            entry = connection.prepareStatement("SELECT position, timestamp, type, payload, payload_hash, prev_hash,"
-                    + " entry_hash FROM entries WHERE position=?");
+            entry = connection.prepareStatement("SELECT " + ENTRY_COLUMNS + " FROM entries WHERE position=?");
         }
         entry.setLong(1, position);
-        try (ResultSet rs = entry.executeQuery()) {
-            return rs.next() ? new LedgerEntry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBytes(4),
-                    rs.getBytes(5), rs.getBytes(6), rs.getBytes(7)) : null;
-        }
+        return single(entry);
     }
 
     /** The entry holding {@code key}, or null. */
     LedgerEntry byIdempotencyKey(String key) throws SQLException {
         if (byKey == null) {
-            byKey = connection.prepareStatement("SELECT position, timestamp, type, payload, payload_hash, prev_hash,"
-                    + " entry_hash FROM entries WHERE idempotency_key=?");
+            byKey = connection.prepareStatement("SELECT " + ENTRY_COLUMNS + " FROM entries WHERE idempotency_key=?");
         }
         byKey.setString(1, key);
-        try (ResultSet rs = byKey.executeQuery()) {
-            return rs.next() ? new LedgerEntry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBytes(4),
-                    rs.getBytes(5), rs.getBytes(6), rs.getBytes(7)) : null;
+        return single(byKey);
+    }
+
+    private static LedgerEntry single(PreparedStatement query) throws SQLException {
+        try (ResultSet rs = query.executeQuery()) {
+            return rs.next() ? entryAt(rs) : null;
         }
+    }
+
+    /** The entry in the current row, whose first columns are {@link #ENTRY_COLUMNS}. */
+    static LedgerEntry entryAt(ResultSet rs) throws SQLException {
+        return new LedgerEntry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBytes(4), rs.getBytes(5),
+                rs.getBytes(6), rs.getBytes(7));
     }
 
     /** The entries holding any of {@code keys}, by key: one query per 500 keys instead of one per key. */
@@ -280,16 +287,14 @@ final class LedgerDatabase implements AutoCloseable {
         for (int from = 0; from < keys.size(); from += 500) {
             List<String> chunk = keys.subList(from, Math.min(keys.size(), from + 500));
             String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
-            try (PreparedStatement s = connection.prepareStatement("SELECT position, timestamp, type, payload,"
-                    + " payload_hash, prev_hash, entry_hash, idempotency_key FROM entries WHERE idempotency_key IN ("
-                    + marks + ")")) {
+            try (PreparedStatement s = connection.prepareStatement("SELECT " + ENTRY_COLUMNS + ", idempotency_key"
+                    + " FROM entries WHERE idempotency_key IN (" + marks + ")")) {
                 for (int i = 0; i < chunk.size(); i++) {
                     s.setString(i + 1, chunk.get(i));
                 }
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        found.put(rs.getString(8), new LedgerEntry(rs.getLong(1), rs.getLong(2), rs.getString(3),
-                                rs.getBytes(4), rs.getBytes(5), rs.getBytes(6), rs.getBytes(7)));
+                        found.put(rs.getString(8), entryAt(rs));
                     }
                 }
             }

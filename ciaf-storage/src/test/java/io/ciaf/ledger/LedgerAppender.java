@@ -30,7 +30,7 @@ public final class LedgerAppender {
         }
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         Path home = Path.of(args[0]);
         String writer = args[1];
         long total = Long.parseLong(args[2]);
@@ -54,6 +54,11 @@ public final class LedgerAppender {
                 committed += n;
                 System.out.println("committed " + committed);
                 System.out.flush();
+                if (total > 0) {
+                    // Like an application between requests. Without a pause, SQLite's busy handler (sleeping
+                    // with back-off) can leave the other writer waiting until this one is done.
+                    Thread.sleep(1);
+                }
             }
         }
     }

@@ -64,8 +64,9 @@ class LedgerProcessesTest {
                 last = writer;
             }
             assertThat(next).containsEntry("A", 1500L).containsEntry("B", 1500L);
-            // The two really interleaved, so the chain was extended by both in turn.
-            assertThat(switches).isGreaterThan(2);
+            // The two really interleaved (one's entries lie between the other's), so both extended the chain
+            // while the other was writing too.
+            assertThat(switches).isGreaterThanOrEqualTo(2);
         }
     }
 
