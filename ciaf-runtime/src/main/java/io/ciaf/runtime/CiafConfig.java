@@ -198,7 +198,10 @@ public final class CiafConfig {
         StringBuilder out = new StringBuilder();
         for (Key k : KEYS.values()) {
             Object v = values.get(k.name());
-            out.append(k.name()).append(" = ").append(v == null ? "(" + k.description() + ")" : render(v))
+            if (v == null && k.name().equals("storage.path")) {
+                v = storagePath();
+            }
+            out.append(k.name()).append(" = ").append(v == null ? "(unset: " + k.description() + ")" : render(v))
                     .append("    [").append(source(k.name())).append("]\n");
         }
         return out.toString();
