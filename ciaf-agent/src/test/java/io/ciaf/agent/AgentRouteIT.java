@@ -101,4 +101,27 @@ class AgentRouteIT extends CaptureRouteContract {
         }
         assertThat(arguments).containsExactly(2, 3);
     }
+
+    @Test
+    void codeInsideAnInstrumentedMethodAddsValuesToItsRecordThroughCiafCurrent() throws Exception {
+        Path home = dir.resolve("home");
+        // An application that calls Ciaf.current() depends on ciaf-runtime, so it has CIAF's jars itself.
+        AgentJvms.Run run = AgentJvms.run(AgentJvms.builder(AgentJvms.defaultJava(), captureJvmArgs(),
+                AgentJvms.classPath(e -> true), Map.of("CIAF_HOME", home.toString()), "com.example.host.CurrentApp"));
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("accuracy: 0.94\n");
+        try (AuditLedger ledger = AuditLedger.open(home)) {
+            JsonNode record = null;
+            for (long p = 0; p < ledger.size(); p++) {
+                LedgerEntry e = ledger.entry(p).orElseThrow();
+                if (e.type().equals("METADATA")) {
+                    record = new ObjectMapper().readTree(e.payload().orElseThrow());
+                }
+            }
+            assertThat(record).isNotNull();
+            assertThat(record.get("metadata").get("accuracy").asDouble()).isEqualTo(0.94);
+            assertThat(record.get("metadata").get("folds_used").asInt()).isEqualTo(5);
+            assertThat(record.get("metadata").get("result").asDouble()).isEqualTo(0.94);
+        }
+    }
 }
