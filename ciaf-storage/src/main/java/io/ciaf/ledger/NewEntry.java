@@ -29,6 +29,24 @@ public final class NewEntry {
 
     static final Pattern TYPE = Pattern.compile("[A-Z_]{1,32}");
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Each thread takes nonces from its own 4 KiB of SecureRandom output: one system call per 256 nonces. */
+    private static final ThreadLocal<NonceSource> NONCES = ThreadLocal.withInitial(NonceSource::new);
+
+    private static final class NonceSource {
+        private final byte[] buffer = new byte[4096];
+        private int next = buffer.length;
+
+        String nextNonce() {
+            if (next == buffer.length) {
+                RANDOM.nextBytes(buffer);
+                next = 0;
+            }
+            String nonce = Base64.getEncoder().encodeToString(java.util.Arrays.copyOfRange(buffer, next, next + 16));
+            java.util.Arrays.fill(buffer, next, next + 16, (byte) 0); // a nonce handed out is not kept
+            next += 16;
+            return nonce;
+        }
+    }
     private static final int MAX_KEY_LENGTH = 512;
 
     final String type;
@@ -83,10 +101,8 @@ public final class NewEntry {
                 normalized.put(IDEMPOTENCY_KEY, key);
             }
         }
-        byte[] nonce = new byte[16];
-        RANDOM.nextBytes(nonce);
         StringBuilder json = new StringBuilder(64 + normalized.size() * 24);
-        CanonicalJson.writeObject(normalized, NONCE, Base64.getEncoder().encodeToString(nonce), json);
+        CanonicalJson.writeObject(normalized, NONCE, NONCES.get().nextNonce(), json);
         return new NewEntry(type, json.toString().getBytes(StandardCharsets.UTF_8), key);
     }
 
@@ -137,9 +153,7 @@ public final class NewEntry {
             CanonicalJson.writeString(idempotencyKey, quoted);
             sorted.put(IDEMPOTENCY_KEY, quoted.toString());
         }
-        byte[] nonce = new byte[16];
-        RANDOM.nextBytes(nonce);
-        sorted.put(NONCE, "\"" + Base64.getEncoder().encodeToString(nonce) + "\"");
+        sorted.put(NONCE, "\"" + NONCES.get().nextNonce() + "\"");
         int size = 2;
         for (Map.Entry<String, String> m : sorted.entrySet()) {
             size += m.getKey().length() + m.getValue().length() + 4;
