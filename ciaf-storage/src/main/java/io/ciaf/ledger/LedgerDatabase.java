@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.ciaf.storage.internal.SqlitePragmas;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
@@ -153,17 +154,10 @@ final class LedgerDatabase implements AutoCloseable {
 
     private static void require(Connection c, Path file, String pragma, String value, String expected)
             throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("PRAGMA " + pragma + "=" + value);
-            try (ResultSet rs = s.executeQuery("PRAGMA " + pragma)) {
-                String actual = rs.next() ? rs.getString(1) : null;
-                if (!expected.equalsIgnoreCase(actual)) {
-                    throw new LedgerException("ledger " + file + " refused PRAGMA " + pragma + "=" + value
-                            + " (it reports " + actual + "); the ledger's guarantees depend on it, so it is not"
-                            + " opened. Is the file on a network or read-only file system?");
-                }
-            }
-        }
+        SqlitePragmas.require(c, pragma, value, expected, actual -> new LedgerException("ledger " + file
+                + " refused PRAGMA " + pragma + "=" + value + " (it reports " + actual + "); the ledger's"
+                + " guarantees depend on it, so it is not opened. Is the file on a network or read-only file"
+                + " system?"));
     }
 
     private static int countTriggers(Connection c) throws SQLException {

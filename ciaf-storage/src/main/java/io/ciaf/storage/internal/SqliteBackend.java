@@ -120,17 +120,10 @@ public final class SqliteBackend implements MetadataBackend {
     }
 
     private void requirePragma(String pragma, String value, String expected) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute("PRAGMA " + pragma + "=" + value);
-            try (ResultSet rs = s.executeQuery("PRAGMA " + pragma)) {
-                String actual = rs.next() ? rs.getString(1) : null;
-                if (!expected.equalsIgnoreCase(actual)) {
-                    throw new MetadataStorageException("SQLite database " + db + " refused PRAGMA " + pragma + "="
-                            + value + " (it reports " + actual + "); records would not be durable, so it is not"
-                            + " used. Is the file on a network or read-only file system?");
-                }
-            }
-        }
+        SqlitePragmas.require(connection, pragma, value, expected, actual -> new MetadataStorageException(
+                "SQLite database " + db + " refused PRAGMA " + pragma + "=" + value + " (it reports " + actual
+                        + "); records would not be durable, so it is not used. Is the file on a network or"
+                        + " read-only file system?"));
     }
 
     @Override
