@@ -47,7 +47,7 @@ final class AppendCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Console console = parent.console;
-        NewEntry.of(type, java.util.Map.of(), null); // checks --type before reading any input
+        NewEntry.requireType(type); // before any input is read
         try (AuditLedger ledger = AuditLedger.open(console.home(homeOption.home))) {
             BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(4);
             Thread reader = new Thread(() -> read(console, queue), "ciaf-append-reader");

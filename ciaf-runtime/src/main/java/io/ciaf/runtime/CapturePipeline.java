@@ -48,7 +48,7 @@ final class CapturePipeline implements Runnable {
         this.session = session;
         this.config = config;
         this.dropped = dropped;
-        this.sessionId = quote(session.id.toString());
+        this.sessionId = CanonicalJson.quote(session.id.toString());
         this.backendThread = new Thread(this::saveToBackend, "ciaf-backend-writer");
         backendThread.setDaemon(true);
         backendThread.start();
@@ -225,16 +225,16 @@ final class CapturePipeline implements Runnable {
      */
     private Map<String, String> payload(MetadataRecord r) {
         Map<String, String> p = new java.util.TreeMap<>();
-        p.put("id", quote(r.id().toString()));
-        p.put("timestamp", quote(r.timestamp().toString()));
+        p.put("id", CanonicalJson.quote(r.id().toString()));
+        p.put("timestamp", CanonicalJson.quote(r.timestamp().toString()));
         p.put("model_name", quoted(r.model()));
         r.version().ifPresent(v -> p.put("model_version", quoted(v)));
         p.put("stage", quoted(r.stage().wireName()));
         p.put("event_type", quoted(r.eventType()));
-        r.details().ifPresent(d -> p.put("details", quote(d)));
+        r.details().ifPresent(d -> p.put("details", CanonicalJson.quote(d)));
         p.put("metadata", r.metadataJson());
-        p.put("metadata_hash", quote(r.metadataHash()));
-        r.parentId().ifPresent(id -> p.put("parent_id", quote(id.toString())));
+        p.put("metadata_hash", CanonicalJson.quote(r.metadataHash()));
+        r.parentId().ifPresent(id -> p.put("parent_id", CanonicalJson.quote(id.toString())));
         if (!r.validationErrors().isEmpty()) {
             p.put("validation_errors", CanonicalJson.write(r.validationErrors()));
         }
@@ -248,7 +248,7 @@ final class CapturePipeline implements Runnable {
     private String quoted(String name) {
         String q = quotedNames.get(name);
         if (q == null) {
-            q = quote(name);
+            q = CanonicalJson.quote(name);
             if (quotedNames.size() < 4096) {
                 quotedNames.put(name, q);
             }
@@ -256,11 +256,6 @@ final class CapturePipeline implements Runnable {
         return q;
     }
 
-    private static String quote(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 2);
-        CanonicalJson.writeString(s, out);
-        return out.toString();
-    }
 
     private void recordDrops() {
         long total = dropped.get();

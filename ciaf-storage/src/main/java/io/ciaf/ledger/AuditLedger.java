@@ -18,7 +18,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -227,7 +226,7 @@ public final class AuditLedger implements AutoCloseable {
     private Frontier currentFrontier() throws SQLException {
         LedgerDatabase.Tip tip = writer.tip();
         if (tip == null) {
-            return new Frontier(0, new byte[Merkle.HASH_LENGTH], Long.MIN_VALUE);
+            return Frontier.empty();
         }
         Frontier cached = frontier;
         if (cached != null && cached.size() == tip.size() && MessageDigest.isEqual(cached.tipHash(), tip.entryHash())) {
@@ -697,9 +696,5 @@ public final class AuditLedger implements AutoCloseable {
     @Override
     public String toString() {
         return "AuditLedger[" + home + ", origin " + origin() + "]";
-    }
-
-    static String b64(byte[] bytes) {
-        return Base64.getEncoder().encodeToString(bytes);
     }
 }

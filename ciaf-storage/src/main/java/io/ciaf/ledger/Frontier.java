@@ -23,6 +23,11 @@ final class Frontier {
         this.tipTimestamp = tipTimestamp;
     }
 
+    /** The tree before genesis: no leaves, a zero chain tip, no timestamp yet. */
+    static Frontier empty() {
+        return new Frontier(0, new byte[Merkle.HASH_LENGTH], Long.MIN_VALUE);
+    }
+
     /** The frontier of the stored tree of {@code size} leaves, read through {@code nodes}. */
     static Frontier load(Merkle.Nodes nodes, long size, byte[] tipHash, long tipTimestamp) {
         Frontier f = new Frontier(0, tipHash, tipTimestamp);

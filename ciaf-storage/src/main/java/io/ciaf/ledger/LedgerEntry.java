@@ -46,6 +46,11 @@ public final class LedgerEntry {
         return payload == null ? Optional.empty() : Optional.of(new String(payload, StandardCharsets.UTF_8));
     }
 
+    /** The stored payload bytes, not copied (package-private readers only), or null if erased. */
+    byte[] payloadBytes() {
+        return payload;
+    }
+
     public byte[] payloadHash() {
         return payloadHash.clone();
     }

@@ -67,7 +67,7 @@ final class LedgerVerifier {
     }
 
     private long startAtGenesis() {
-        tree = new Frontier(0, new byte[Merkle.HASH_LENGTH], Long.MIN_VALUE);
+        tree = Frontier.empty();
         prevHash = new byte[Merkle.HASH_LENGTH];
         prevPrevHash = null;
         lastTimestamp = Long.MIN_VALUE;
@@ -317,8 +317,7 @@ final class LedgerVerifier {
     }
 
     static Checkpoint checkpointOf(LedgerEntry e, VerifierKey key) {
-        return checkpointOf(e.payload().map(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8)).orElse(null),
-                key);
+        return checkpointOf(e.payloadBytes(), key);
     }
 
     private static Checkpoint checkpointOf(byte[] payload, VerifierKey key) {

@@ -149,9 +149,7 @@ public final class NewEntry {
             throw new IllegalArgumentException("members 'nonce' and 'idempotency_key' are added by the ledger");
         }
         if (idempotencyKey != null) {
-            StringBuilder quoted = new StringBuilder(idempotencyKey.length() + 2);
-            CanonicalJson.writeString(idempotencyKey, quoted);
-            sorted.put(IDEMPOTENCY_KEY, quoted.toString());
+            sorted.put(IDEMPOTENCY_KEY, CanonicalJson.quote(idempotencyKey));
         }
         sorted.put(NONCE, "\"" + NONCES.get().nextNonce() + "\"");
         int size = 2;
@@ -171,7 +169,12 @@ public final class NewEntry {
         return new NewEntry(type, json.toString().getBytes(StandardCharsets.UTF_8), idempotencyKey);
     }
 
-    static String requireType(String type) {
+    /**
+     * Checks an entry type before anything is prepared (e.g. a command's {@code --type}).
+     *
+     * @throws IllegalArgumentException unless it is 1 to 32 characters {@code [A-Z_]}
+     */
+    public static String requireType(String type) {
         if (type == null || !TYPE.matcher(type).matches()) {
             throw new IllegalArgumentException("entry type '" + type + "' is not valid: use 1 to 32 characters"
                     + " A-Z or _, e.g. METADATA");

@@ -97,6 +97,13 @@ public final class CanonicalJson {
         out.append('}');
     }
 
+    /** {@code s} as a JSON string literal, escaped as RFC 8785 prescribes. */
+    public static String quote(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 2);
+        writeString(s, out);
+        return out.toString();
+    }
+
     /** Appends a JSON string literal escaped as RFC 8785 prescribes. */
     public static void writeString(String s, StringBuilder out) {
         out.append('"');
