@@ -55,12 +55,9 @@ public final class CiafAgent {
         try {
             CiafConfig config = CiafConfig.load(System.getenv(), System.getProperties(), arguments);
             long t1 = System.nanoTime();
-            if (!config.validate().isEmpty()) {
-                System.err.println("[ciaf] CIAF is disabled: its configuration has " + config.validate().size()
-                        + " problem(s):\n  " + String.join("\n  ", config.validate()));
-                return;
+            if (!Ciaf.start(config)) {
+                return; // Ciaf.start has said why
             }
-            Ciaf.start(config);
             long t2 = System.nanoTime();
             // At premain almost nothing of the application is loaded yet, so scanning loaded classes for
             // retransformation would only cost start-up time.

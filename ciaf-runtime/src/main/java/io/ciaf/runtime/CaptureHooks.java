@@ -1,5 +1,6 @@
 package io.ciaf.runtime;
 
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
@@ -55,22 +56,27 @@ public final class CaptureHooks {
      * @return a token to pass to {@link #exit}, or null when nothing is captured
      */
     public static Object enter(Class<?> type, String signature, Object[] args) {
+        return enter(type, signature, null, args);
+    }
+
+    private static Object enter(Class<?> type, String signature, Method known, Object[] args) {
         if (BUSY.get() != null) {
             return null;
         }
         BUSY.set(Boolean.TRUE);
         try {
-            Site site = SITES.get(type).get(signature);
-            if (site == null) {
-                int paren = signature.indexOf('(');
-                site = resolve(type, signature.substring(0, paren), signature.substring(paren));
-                SITES.get(type).put(signature, site);
-            }
-            if (!site.capture()) {
-                return null;
-            }
             CiafRuntime r = Ciaf.runtime();
             if (r == null) {
+                return null;
+            }
+            Map<String, Site> sites = SITES.get(type);
+            Site site = sites.get(signature);
+            if (site == null) {
+                Method method = known != null ? known : find(type, signature);
+                site = method == null ? SKIP : resolve(type, method, r);
+                sites.put(signature, site);
+            }
+            if (!site.capture()) {
                 return null;
             }
             boolean sync = site.mode() == CaptureMode.SYNC || (site.mode() != CaptureMode.ASYNC && r.syncByDefault());
@@ -112,7 +118,7 @@ public final class CaptureHooks {
         try {
             Class<?> type = method.getDeclaringClass();
             String signature = SIGNATURES.get(type).computeIfAbsent(method, m -> m.getName() + descriptor(m));
-            return enter(type, signature, args);
+            return enter(type, signature, method, args);
         } catch (Throwable t) {
             return null;
         }
@@ -125,9 +131,8 @@ public final class CaptureHooks {
         }
         BUSY.set(Boolean.TRUE);
         try {
-            CiafRuntime r = Ciaf.runtime();
-            if (thrown == null && r != null && c.captureResult) {
-                c.metadata().put("result", summarize(result, r));
+            if (thrown == null && c.captureResult) {
+                c.metadata().put("result", summarize(result, c.runtime()));
             }
             c.outcome(thrown);
             c.close();
@@ -138,36 +143,33 @@ public final class CaptureHooks {
         }
     }
 
-    private static Site resolve(Class<?> type, String name, String descriptor) {
+    /** The declared method with this name-and-descriptor signature, or null. */
+    private static Method find(Class<?> type, String signature) {
+        for (Method m : type.getDeclaredMethods()) {
+            if (signature.startsWith(m.getName()) && signature.equals(m.getName() + descriptor(m))) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    private static Site resolve(Class<?> type, Method method, CiafRuntime r) {
+        String name = method.getName();
         try {
-            Method method = null;
-            for (Method m : type.getDeclaredMethods()) {
-                if (m.getName().equals(name) && descriptor(m).equals(descriptor)) {
-                    method = m;
-                    break;
-                }
-            }
-            if (method == null) {
-                return SKIP;
-            }
             CaptureMetadata a = method.getAnnotation(CaptureMetadata.class);
             if (a == null && Modifier.isPublic(method.getModifiers())) {
                 a = type.getAnnotation(CaptureMetadata.class);
             }
             String[] names = parameterNames(method);
             if (a != null) {
-                return site(type, method, names, a.model().isEmpty() ? type.getSimpleName() : a.model(),
+                return site(r, type, method, names, a.model().isEmpty() ? type.getSimpleName() : a.model(),
                         a.version().isEmpty() ? null : a.version(), a.stage(),
                         a.event().isEmpty() ? name : a.event(), a.details().isEmpty() ? null : a.details(),
                         a.captureArguments(), a.captureResult(), List.of(a.redact()), a.mode());
             }
-            CiafRuntime r = Ciaf.runtime();
-            if (r == null) {
-                return SKIP;
-            }
             for (CiafConfig.MethodRule rule : r.config.methods()) {
                 if (rule.methods().contains(name) && matches(type, rule)) {
-                    return site(type, method, names, rule.model() != null ? rule.model() : type.getSimpleName(), null,
+                    return site(r, type, method, names, rule.model() != null ? rule.model() : type.getSimpleName(), null,
                             Stage.parse(rule.stage()), rule.event() != null ? rule.event() : name, null, true, true,
                             List.of(), CaptureMode.DEFAULT);
                 }
@@ -199,10 +201,9 @@ public final class CaptureHooks {
         return false;
     }
 
-    private static Site site(Class<?> type, Method method, String[] names, String model, String version, Stage stage,
+    private static Site site(CiafRuntime r, Class<?> type, Method method, String[] names, String model, String version, Stage stage,
             String event, String details, boolean arguments, boolean result, List<String> redact, CaptureMode mode) {
-        CiafRuntime r = Ciaf.runtime();
-        List<String> configured = r == null ? List.of() : r.config.redact();
+        List<String> configured = r.config.redact();
         boolean[] redacted = new boolean[names.length];
         for (int i = 0; i < names.length; i++) {
             String n = names[i];
@@ -259,30 +260,6 @@ public final class CaptureHooks {
 
     /** The JVM descriptor of a method, as class files and Byte Buddy write it. */
     static String descriptor(Method m) {
-        StringBuilder b = new StringBuilder("(");
-        for (Class<?> p : m.getParameterTypes()) {
-            b.append(descriptor(p));
-        }
-        return b.append(')').append(descriptor(m.getReturnType())).toString();
-    }
-
-    private static String descriptor(Class<?> c) {
-        if (c.isArray()) {
-            return c.getName().replace('.', '/');
-        }
-        if (c.isPrimitive()) {
-            return switch (c.getName()) {
-                case "int" -> "I";
-                case "long" -> "J";
-                case "boolean" -> "Z";
-                case "byte" -> "B";
-                case "char" -> "C";
-                case "short" -> "S";
-                case "float" -> "F";
-                case "double" -> "D";
-                default -> "V";
-            };
-        }
-        return "L" + c.getName().replace('.', '/') + ";";
+        return MethodType.methodType(m.getReturnType(), m.getParameterTypes()).toMethodDescriptorString();
     }
 }

@@ -256,7 +256,6 @@ final class CapturePipeline implements Runnable {
         return q;
     }
 
-
     private void recordDrops() {
         long total = dropped.get();
         if (total > droppedRecorded) {

@@ -28,17 +28,19 @@ public final class Ciaf {
     /**
      * Starts CIAF with {@code config}, unless it runs already. An invalid configuration disables CIAF and
      * every problem is printed at once.
+     *
+     * @return whether CIAF is running
      */
-    public static synchronized void start(CiafConfig config) {
+    public static synchronized boolean start(CiafConfig config) {
         if (runtime != null || disabled) {
-            return;
+            return runtime != null;
         }
         List<String> errors = config.validate();
         if (!errors.isEmpty()) {
             disabled = true;
             Problems.report("config", "CIAF is disabled: its configuration has " + errors.size() + " problem(s):\n  "
                     + String.join("\n  ", errors));
-            return;
+            return false;
         }
         runtime = CiafRuntime.start(config);
         try {
@@ -46,6 +48,7 @@ public final class Ciaf {
         } catch (IllegalStateException alreadyShuttingDown) {
             // the JVM is exiting; the session will be recovered at the next start
         }
+        return true;
     }
 
     static CiafRuntime runtime() {

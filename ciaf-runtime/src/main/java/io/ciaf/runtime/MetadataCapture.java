@@ -132,6 +132,10 @@ public final class MetadataCapture implements AutoCloseable {
         }
     }
 
+    CiafRuntime runtime() {
+        return runtime;
+    }
+
     Map<String, Object> metadata() {
         return metadata;
     }
