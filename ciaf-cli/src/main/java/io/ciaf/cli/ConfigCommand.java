@@ -17,19 +17,10 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "config", description = "Show the effective configuration, or write a template ciaf.json.",
         subcommands = {ConfigCommand.Show.class, ConfigCommand.Template.class})
-final class ConfigCommand implements Runnable {
+final class ConfigCommand {
 
     @ParentCommand
     CiafCommand parent;
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "say what: ciaf config show, or ciaf config template production|development");
-    }
 
     @Command(name = "show", description = "Print every setting, its effective value and where it came from "
             + "(default, ciaf.json, CIAF_* variable, -Dciaf.* property, --home); exit 2 if any is invalid.")

@@ -10,19 +10,10 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "prove", description = "Print an RFC 6962 proof as JSON (FORMATS.md).",
         subcommands = {ProveCommand.Inclusion.class, ProveCommand.Consistency.class})
-final class ProveCommand implements Runnable {
+final class ProveCommand {
 
     @ParentCommand
     CiafCommand parent;
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "say which proof: ciaf prove inclusion --index I, or ciaf prove consistency --from M");
-    }
 
     @Command(name = "inclusion", description = "Proof that entry I is in the tree of size N.")
     static final class Inclusion implements Callable<Integer> {
