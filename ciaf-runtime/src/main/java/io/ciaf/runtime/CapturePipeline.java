@@ -22,7 +22,7 @@ import io.ciaf.storage.MetadataStorage;
  */
 final class CapturePipeline implements Runnable {
 
-    private final BlockingQueue<CaptureEvent> queue;
+    private final BlockingQueue<MetadataCapture> queue;
     private final AuditLedger ledger;
     private final MetadataStorage storage;
     private final Sessions session;
@@ -40,7 +40,7 @@ final class CapturePipeline implements Runnable {
     private long lastCheckpoint = System.nanoTime();
     private volatile boolean stopping;
 
-    CapturePipeline(BlockingQueue<CaptureEvent> queue, AuditLedger ledger, MetadataStorage storage, Sessions session,
+    CapturePipeline(BlockingQueue<MetadataCapture> queue, AuditLedger ledger, MetadataStorage storage, Sessions session,
             CiafConfig config, AtomicLong dropped) {
         this.queue = queue;
         this.ledger = ledger;
@@ -56,10 +56,10 @@ final class CapturePipeline implements Runnable {
 
     @Override
     public void run() {
-        List<CaptureEvent> batch = new ArrayList<>(config.batchSize());
+        List<MetadataCapture> batch = new ArrayList<>(config.batchSize());
         while (true) {
             try {
-                CaptureEvent first = queue.poll(config.flushIntervalMillis(), TimeUnit.MILLISECONDS);
+                MetadataCapture first = queue.poll(config.flushIntervalMillis(), TimeUnit.MILLISECONDS);
                 if (first != null) {
                     batch.add(first);
                     queue.drainTo(batch, config.batchSize() - 1);
@@ -77,7 +77,7 @@ final class CapturePipeline implements Runnable {
                 }
             } catch (Throwable t) {
                 Problems.report("pipeline", "the capture pipeline hit an unexpected error and goes on", t);
-                for (CaptureEvent e : batch) {
+                for (MetadataCapture e : batch) {
                     e.done();
                 }
                 batch.clear();
@@ -90,14 +90,14 @@ final class CapturePipeline implements Runnable {
      * CPU than many small ones, and the application's cores are what that CPU is taken from. A sync record
      * ends the wait at once; no record waits longer than a fifth of the flush interval.
      */
-    private void lingerForMore(List<CaptureEvent> batch) throws InterruptedException {
+    private void lingerForMore(List<MetadataCapture> batch) throws InterruptedException {
         long deadline = System.nanoTime() + config.flushIntervalMillis() * 200_000L;
         while (batch.size() < config.batchSize() && !stopping && !anySync(batch)) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return;
             }
-            CaptureEvent next = queue.poll(left, TimeUnit.NANOSECONDS);
+            MetadataCapture next = queue.poll(left, TimeUnit.NANOSECONDS);
             if (next == null) {
                 return;
             }
@@ -106,7 +106,7 @@ final class CapturePipeline implements Runnable {
         }
     }
 
-    private static boolean anySync(List<CaptureEvent> batch) {
+    private static boolean anySync(List<MetadataCapture> batch) {
         for (int i = batch.size() - 1; i >= 0; i--) {
             if (batch.get(i).durable != null) {
                 return true;
@@ -119,12 +119,12 @@ final class CapturePipeline implements Runnable {
         stopping = true;
     }
 
-    private void commit(List<CaptureEvent> events) {
+    private void commit(List<MetadataCapture> events) {
         List<MetadataRecord> records = new ArrayList<>(events.size());
-        for (CaptureEvent e : events) {
+        for (MetadataCapture e : events) {
             try {
                 MetadataRecord.Builder b = MetadataRecord.builder(e.model, e.stage, e.event)
-                        .timestamp(e.timestamp).putAll(e.metadata);
+                        .timestamp(e.start).putAll(e.metadata);
                 if (e.id != null) {
                     b.id(e.id);
                 }
@@ -159,7 +159,7 @@ final class CapturePipeline implements Runnable {
             session.progress(last);
             // Durable now: the ledger is the source of truth. The backend, a view, is written by another
             // thread so that the two commits use both cores.
-            for (CaptureEvent e : events) {
+            for (MetadataCapture e : events) {
                 e.done();
             }
             backend.put(validated);
@@ -171,7 +171,7 @@ final class CapturePipeline implements Runnable {
             Problems.report("ledger-append", "records could not be committed to the ledger and are counted as"
                     + " failed in SESSION_END", ex);
         } finally {
-            for (CaptureEvent e : events) {
+            for (MetadataCapture e : events) {
                 e.done();
             }
         }

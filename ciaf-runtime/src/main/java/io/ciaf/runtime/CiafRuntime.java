@@ -21,7 +21,7 @@ final class CiafRuntime {
     private static final long SYNC_WAIT_SECONDS = 30;
 
     final CiafConfig config;
-    private final BlockingQueue<CaptureEvent> queue;
+    private final BlockingQueue<MetadataCapture> queue;
     private final AtomicLong captured = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final Thread thread;
@@ -108,7 +108,7 @@ final class CiafRuntime {
     }
 
     /** Hands an event over: never throws; blocks or drops when the queue is full, as configured. */
-    void submit(CaptureEvent e) {
+    void submit(MetadataCapture e) {
         ensureStarted();
         captured.incrementAndGet();
         try {

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 
 import io.ciaf.api.Stage;
 import io.ciaf.api.internal.JsonValues;
@@ -28,20 +29,22 @@ public final class MetadataCapture implements AutoCloseable {
     private static final ThreadLocal<MetadataCapture> CURRENT = new ThreadLocal<>();
     static final MetadataCapture NOOP = new MetadataCapture(null, "none", null, Stage.MONITORING, "none", false);
 
+    // Read by the pipeline thread once the capture is closed and queued (the queue orders the hand-over).
     private final CiafRuntime runtime;
     /** Made on first use: most captures never need theirs on the application thread. */
-    private UUID id;
-    private final UUID parentId;
-    private final Instant start;
+    UUID id;
+    final UUID parentId;
+    final Instant start;
     private final long startNanos;
-    private final String model;
-    private final String version;
-    private final Stage stage;
-    private final String event;
-    private final boolean sync;
-    private final Map<String, Object> metadata = new LinkedHashMap<>();
-    private final MetadataCapture previous;
-    private String details;
+    final String model;
+    final String version;
+    final Stage stage;
+    final String event;
+    final Map<String, Object> metadata = new LinkedHashMap<>();
+    /** Opened by the pipeline once the record is durable; only for a sync capture. */
+    final CountDownLatch durable;
+    private MetadataCapture previous;
+    String details;
     private boolean closed;
     /** Set by {@link CaptureHooks}: whether the captured method's return value is summarized. */
     boolean captureResult;
@@ -52,7 +55,7 @@ public final class MetadataCapture implements AutoCloseable {
         this.version = version;
         this.stage = stage;
         this.event = event;
-        this.sync = sync;
+        this.durable = sync && runtime != null ? new CountDownLatch(1) : null;
         if (runtime == null) {
             this.parentId = null;
             this.start = null;
@@ -154,10 +157,18 @@ public final class MetadataCapture implements AutoCloseable {
                 CURRENT.set(previous);
             }
         }
+        previous = null; // a queued record does not keep its enclosing captures alive
         metadata.putIfAbsent("outcome", "ok");
         metadata.put("thread", Thread.currentThread().getName());
         metadata.put("duration_ns", System.nanoTime() - startNanos);
         // An id nobody asked for is made on the pipeline thread.
-        runtime.submit(new CaptureEvent(id, parentId, start, model, version, stage, event, details, metadata, sync));
+        runtime.submit(this);
+    }
+
+    /** Tells a waiting sync caller that the record is durable (or that CIAF gave up on it). */
+    void done() {
+        if (durable != null) {
+            durable.countDown();
+        }
     }
 }
