@@ -39,17 +39,16 @@ public final class JsonValues {
             throw new InvalidMetadataException(path, "nested deeper than " + MAX_DEPTH
                     + " levels; is the structure cyclic? Store a summary instead");
         }
-        if (value == null || value instanceof Boolean || value instanceof Long) {
-            return value;
+        Object plain = scalar(value);
+        if (plain != SLOW) {
+            return plain;
         }
+        // What is left of the plain kinds are the ones with a problem to name: unpaired surrogates, NaN.
         if (value instanceof String) {
             return checkString((String) value, path);
         }
         if (value instanceof Character) {
             return checkString(value.toString(), path);
-        }
-        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
-            return ((Number) value).longValue();
         }
         if (value instanceof Double) {
             return checkDouble((Double) value, path);
