@@ -620,9 +620,8 @@ public final class AuditLedger implements AutoCloseable {
         try (LedgerDatabase db = LedgerDatabase.open(writer.file)) {
             db.execute("BEGIN");
             long written = 0;
-            try (PreparedStatement s = db.connection.prepareStatement("SELECT position, timestamp, type, payload,"
-                    + " payload_hash, prev_hash, entry_hash FROM entries WHERE position BETWEEN ? AND ?"
-                    + " ORDER BY position")) { // the columns LedgerDatabase.entryAt reads
+            try (PreparedStatement s = db.connection.prepareStatement("SELECT " + LedgerDatabase.ENTRY_COLUMNS
+                    + " FROM entries WHERE position BETWEEN ? AND ? ORDER BY position")) {
                 s.setLong(1, from);
                 s.setLong(2, toInclusive);
                 try (ResultSet rs = s.executeQuery()) {

@@ -243,7 +243,7 @@ final class LedgerDatabase implements AutoCloseable {
         };
     }
 
-    private static final String ENTRY_COLUMNS = "position, timestamp, type, payload, payload_hash, prev_hash,"
+    static final String ENTRY_COLUMNS = "position, timestamp, type, payload, payload_hash, prev_hash,"
             + " entry_hash";
 
     LedgerEntry entry(long position) throws SQLException {

@@ -188,9 +188,8 @@ final class LedgerVerifier {
 
     private static void readRows(LedgerDatabase db, long first, BlockingQueue<List<Row>> queue, AtomicBoolean stop,
             AtomicReference<Throwable> failure) {
-        try (PreparedStatement s = db.connection.prepareStatement("SELECT position, timestamp, type, payload,"
-                + " payload_hash, prev_hash, entry_hash, subtree_hashes FROM entries WHERE position >= ?"
-                + " ORDER BY position")) {
+        try (PreparedStatement s = db.connection.prepareStatement("SELECT " + LedgerDatabase.ENTRY_COLUMNS
+                + ", subtree_hashes FROM entries WHERE position >= ? ORDER BY position")) {
             s.setLong(1, first);
             try (ResultSet rs = s.executeQuery()) {
                 List<Row> rows = new ArrayList<>(CHUNK);
