@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.ciaf.api.MetadataRecord;
@@ -18,11 +17,12 @@ import io.ciaf.storage.MetadataStorage;
  * The one thread that turns events into records: builds them, runs the stage validators, appends them to the
  * ledger (type METADATA, idempotency key = record id) in one transaction per batch, then saves them to the
  * metadata backend, and opens the latches of sync callers. It drains whatever is queued at each turn, so
- * batches grow with load and concurrent sync callers share one commit.
+ * batches grow with load and concurrent sync callers share one commit; see {@link CaptureQueue} for when it
+ * turns.
  */
 final class CapturePipeline implements Runnable {
 
-    private final BlockingQueue<MetadataCapture> queue;
+    private final CaptureQueue queue;
     private final AuditLedger ledger;
     private final MetadataStorage storage;
     private final Sessions session;
@@ -40,7 +40,7 @@ final class CapturePipeline implements Runnable {
     private long lastCheckpoint = System.nanoTime();
     private volatile boolean stopping;
 
-    CapturePipeline(BlockingQueue<MetadataCapture> queue, AuditLedger ledger, MetadataStorage storage, Sessions session,
+    CapturePipeline(CaptureQueue queue, AuditLedger ledger, MetadataStorage storage, Sessions session,
             CiafConfig config, AtomicLong dropped) {
         this.queue = queue;
         this.ledger = ledger;
@@ -57,13 +57,12 @@ final class CapturePipeline implements Runnable {
     @Override
     public void run() {
         List<MetadataCapture> batch = new ArrayList<>(config.batchSize());
+        // Async records wait at most one tick (a fifth of the flush interval) for the pipeline to come by;
+        // batches grow with load, and one commit for many records costs far less CPU than many small ones.
+        long tick = config.flushIntervalMillis() * 200_000L;
         while (true) {
             try {
-                MetadataCapture first = queue.poll(config.flushIntervalMillis(), TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    batch.add(first);
-                    queue.drainTo(batch, config.batchSize() - 1);
-                    lingerForMore(batch);
+                if (queue.drainTo(batch, config.batchSize()) > 0) {
                     commit(batch);
                     batch.clear();
                 } else if (stopping) {
@@ -71,6 +70,7 @@ final class CapturePipeline implements Runnable {
                 }
                 recordDrops();
                 checkpointIfDue();
+                queue.await(tick);
             } catch (InterruptedException e) {
                 if (queue.isEmpty()) {
                     return;
@@ -85,38 +85,9 @@ final class CapturePipeline implements Runnable {
         }
     }
 
-    /**
-     * Async records may wait a little for company: one commit (and one fsync) for many records costs far less
-     * CPU than many small ones, and the application's cores are what that CPU is taken from. A sync record
-     * ends the wait at once; no record waits longer than a fifth of the flush interval.
-     */
-    private void lingerForMore(List<MetadataCapture> batch) throws InterruptedException {
-        long deadline = System.nanoTime() + config.flushIntervalMillis() * 200_000L;
-        while (batch.size() < config.batchSize() && !stopping && !anySync(batch)) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return;
-            }
-            MetadataCapture next = queue.poll(left, TimeUnit.NANOSECONDS);
-            if (next == null) {
-                return;
-            }
-            batch.add(next);
-            queue.drainTo(batch, config.batchSize() - batch.size());
-        }
-    }
-
-    private static boolean anySync(List<MetadataCapture> batch) {
-        for (int i = batch.size() - 1; i >= 0; i--) {
-            if (batch.get(i).durable != null) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     void stop() {
         stopping = true;
+        queue.wake();
     }
 
     private void commit(List<MetadataCapture> events) {

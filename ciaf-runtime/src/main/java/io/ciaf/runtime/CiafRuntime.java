@@ -3,8 +3,6 @@ package io.ciaf.runtime;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -21,7 +19,7 @@ final class CiafRuntime {
     private static final long SYNC_WAIT_SECONDS = 30;
 
     final CiafConfig config;
-    private final BlockingQueue<MetadataCapture> queue;
+    private final CaptureQueue queue;
     private final AtomicLong captured = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final Thread thread;
@@ -36,7 +34,7 @@ final class CiafRuntime {
 
     private CiafRuntime(CiafConfig config) {
         this.config = config;
-        this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+        this.queue = new CaptureQueue(config.queueCapacity(), config.batchSize());
         this.thread = new Thread(this::run, "ciaf-pipeline");
         thread.setDaemon(true);
     }
@@ -98,9 +96,13 @@ final class CiafRuntime {
 
     // A runtime that cannot record must still never block or fail its callers.
     private void discardForever() {
+        java.util.List<MetadataCapture> batch = new java.util.ArrayList<>();
         while (true) {
             try {
-                queue.take().done();
+                queue.drainTo(batch, Integer.MAX_VALUE);
+                batch.forEach(MetadataCapture::done);
+                batch.clear();
+                queue.await(config.flushIntervalMillis() * 1_000_000L);
             } catch (InterruptedException e) {
                 return;
             }
@@ -118,7 +120,7 @@ final class CiafRuntime {
                     return;
                 }
             } else {
-                while (!queue.offer(e, 100, TimeUnit.MILLISECONDS)) {
+                while (!queue.offer(e, 100_000_000L)) {
                     if (!thread.isAlive()) {
                         dropped.incrementAndGet();
                         return;
@@ -187,6 +189,7 @@ final class CiafRuntime {
             return true;
         }
         long target = captured.get() - dropped.get();
+        queue.wake();
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (System.nanoTime() < deadline) {
             CapturePipeline p = pipeline;
