@@ -149,8 +149,8 @@ class CiafCommandTest {
         assertThat(ciaf("", "verify", "--from-checkpoint").out()).contains("entries from position 4 recomputed");
 
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("ledger.db"))) {
-            c.createStatement().execute("DROP TRIGGER entries_no_update");
-            c.createStatement().execute("UPDATE entries SET payload = CAST('{\"a\":9}' AS BLOB) WHERE position = 2");
+            c.createStatement().execute("DROP TRIGGER payloads_no_update");
+            c.createStatement().execute("UPDATE payloads SET payload = CAST('{\"a\":9}' AS BLOB) WHERE position = 2");
         }
         CliRun tampered = ciaf("", "verify");
         assertThat(tampered.exit()).isEqualTo(1);

@@ -51,6 +51,12 @@ public final class AuditLedger implements AutoCloseable {
 
     static final String GENESIS = "GENESIS";
     static final String CHECKPOINT = "CHECKPOINT";
+    /** Entry type that names erased payloads; see {@link #erase}. */
+    public static final String ERASURE = "ERASURE";
+    /** Entry type of legal holds placed and released. */
+    public static final String HOLD = "HOLD";
+    /** Most positions one ERASURE entry names; erase more in several calls. */
+    public static final int MAX_ERASED_PER_ENTRY = 100_000;
 
     private final Path home;
     private final VerifierKey verifierKey;
@@ -297,6 +303,64 @@ public final class AuditLedger implements AutoCloseable {
                             ? "payload" : "type (" + existing.type() + ")")
                     + "; use a new key for a new request");
         }
+    }
+
+    /**
+     * Erases the payloads of {@code positions}: appends an ERASURE entry that names them, with
+     * {@code details} (what, why, by whom), and removes the payloads in the same transaction. Each entry and its
+     * payload hash stay, so the chain, the tree and every proof still verify; {@link #verify} accepts a missing
+     * payload only where an ERASURE entry names it. Legal holds are the caller's to respect.
+     *
+     * @param details the rest of the ERASURE payload (JSON-compatible; must not contain {@code positions})
+     * @return the receipt of the ERASURE entry
+     * @throws IllegalArgumentException if no position is given, more than {@link #MAX_ERASED_PER_ENTRY}, a
+     *     position is not in the ledger, is already erased, or holds an entry that is never erased (GENESIS,
+     *     CHECKPOINT, ERASURE, HOLD); nothing is changed then
+     */
+    public AppendReceipt erase(java.util.Collection<Long> positions, Map<String, ?> details) {
+        java.util.TreeSet<Long> sorted = new java.util.TreeSet<>(positions);
+        if (sorted.isEmpty() || sorted.size() > MAX_ERASED_PER_ENTRY) {
+            throw new IllegalArgumentException("erase takes 1 to " + MAX_ERASED_PER_ENTRY + " positions; got "
+                    + sorted.size());
+        }
+        if (details.containsKey("positions")) {
+            throw new IllegalArgumentException("details must not contain 'positions': the ledger writes it");
+        }
+        Map<String, Object> payload = new java.util.TreeMap<>(details);
+        payload.put("positions", new ArrayList<>(sorted));
+        NewEntry erasure = NewEntry.of(ERASURE, payload, null);
+        writeLock.lock();
+        try {
+            ensureWritable();
+            return inWriteTransaction(f -> {
+                for (long p : sorted) {
+                    LedgerEntry e = p >= 0 && p < f.size() ? writer.entry(p) : null;
+                    if (e == null) {
+                        throw new IllegalArgumentException("position " + p + " is not in the ledger (it has "
+                                + f.size() + " entries)");
+                    }
+                    if (!erasable(p, e.type())) {
+                        throw new IllegalArgumentException("position " + p + " is a " + e.type() + " entry, whose"
+                                + " payload is never erased");
+                    }
+                    if (e.payloadBytes() == null) {
+                        throw new IllegalArgumentException("the payload at position " + p + " is already erased");
+                    }
+                }
+                AppendReceipt receipt = appendLocked(f, List.of(erasure)).get(0);
+                writer.flushInserts();
+                writer.erase(new ArrayList<>(sorted), receipt.position());
+                return receipt;
+            });
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Whether the payload of an entry may be erased: not the ones that hold the ledger and its history together. */
+    static boolean erasable(long position, String type) {
+        return position > 0 && !GENESIS.equals(type) && !CHECKPOINT.equals(type) && !ERASURE.equals(type)
+                && !HOLD.equals(type);
     }
 
     private static Object withoutNonce(String payload) {
@@ -621,7 +685,7 @@ public final class AuditLedger implements AutoCloseable {
             db.execute("BEGIN");
             long written = 0;
             try (PreparedStatement s = db.connection.prepareStatement("SELECT " + LedgerDatabase.ENTRY_COLUMNS
-                    + " FROM entries WHERE position BETWEEN ? AND ? ORDER BY position")) {
+                    + " FROM " + LedgerDatabase.ENTRIES + " WHERE e.position BETWEEN ? AND ? ORDER BY e.position")) {
                 s.setLong(1, from);
                 s.setLong(2, toInclusive);
                 try (ResultSet rs = s.executeQuery()) {

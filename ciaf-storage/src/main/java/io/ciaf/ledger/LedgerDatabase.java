@@ -22,23 +22,26 @@ import org.sqlite.SQLiteOpenMode;
  * <p>Schema: {@code entries} holds the hash chain; its {@code subtree_hashes} column holds the hashes of the
  * perfect Merkle subtrees that end at that entry (levels 1, 2, … up to the number of trailing one bits of
  * its position), so any subtree hash is one primary-key read and a proof costs O(log n) reads, without a
- * second table to keep in step. Triggers abort every UPDATE and DELETE; {@code recursive_triggers} makes a
- * REPLACE conflict resolution fire them too.
+ * second table to keep in step. Payloads are kept apart in {@code payloads} (format 2), so that erasing one
+ * never touches the chain. Triggers abort every UPDATE and DELETE, except the DELETE of a payload whose
+ * position {@code erased} names, and {@code erased} takes only positions a later ERASURE entry holds;
+ * {@code recursive_triggers} makes a REPLACE conflict resolution fire them too.
  */
 final class LedgerDatabase implements AutoCloseable {
 
     /** 'CIAF' in ASCII, so that another SQLite file is never mistaken for a ledger. */
     static final int APPLICATION_ID = 0x43494146;
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
 
-    private static final String[] WRITE_ONCE_TABLES = {"entries", "checkpoints", "verifications"};
+    private static final String[] WRITE_ONCE_TABLES = {"entries", "checkpoints", "verifications", "erased"};
+    /** The write-once triggers of every table, plus the payload table's two and the guard on {@code erased}. */
+    private static final int GUARD_TRIGGERS = WRITE_ONCE_TABLES.length * 2 + 3;
 
     private static final String SCHEMA = """
             CREATE TABLE entries (
               position        INTEGER PRIMARY KEY,
               timestamp       INTEGER NOT NULL,
               type            TEXT    NOT NULL,
-              payload         BLOB,
               payload_hash    BLOB    NOT NULL,
               prev_hash       BLOB    NOT NULL,
               entry_hash      BLOB    NOT NULL,
@@ -47,6 +50,14 @@ final class LedgerDatabase implements AutoCloseable {
             );
             CREATE UNIQUE INDEX entries_idempotency_key ON entries(idempotency_key)
               WHERE idempotency_key IS NOT NULL;
+            CREATE TABLE payloads (
+              position INTEGER PRIMARY KEY,
+              payload  BLOB    NOT NULL
+            );
+            CREATE TABLE erased (
+              position INTEGER PRIMARY KEY,
+              erasure  INTEGER NOT NULL
+            );
             CREATE TABLE checkpoints (
               size     INTEGER PRIMARY KEY,
               position INTEGER NOT NULL
@@ -67,6 +78,7 @@ final class LedgerDatabase implements AutoCloseable {
     private PreparedStatement entry;
     private PreparedStatement byKey;
     private PreparedStatement insert;
+    private PreparedStatement insertPayload;
 
     private LedgerDatabase(Path file, Connection connection, boolean writeOnceIntact) {
         this.file = file;
@@ -92,6 +104,18 @@ final class LedgerDatabase implements AutoCloseable {
                         + " BEGIN SELECT RAISE(ABORT, 'the audit ledger is write-once: DELETE from " + table
                         + " refused'); END");
             }
+            // Payloads are the one thing that may go, and only once an ERASURE entry in the chain names them.
+            s.executeUpdate("CREATE TRIGGER payloads_no_update BEFORE UPDATE ON payloads BEGIN SELECT RAISE(ABORT,"
+                    + " 'the audit ledger is write-once: UPDATE of payloads refused'); END");
+            s.executeUpdate("CREATE TRIGGER payloads_delete_only_erased BEFORE DELETE ON payloads"
+                    + " WHEN NOT EXISTS (SELECT 1 FROM erased WHERE erased.position = OLD.position)"
+                    + " BEGIN SELECT RAISE(ABORT, 'the audit ledger is write-once: a payload can be removed only"
+                    + " after an ERASURE entry names its position'); END");
+            s.executeUpdate("CREATE TRIGGER erased_names_erasure BEFORE INSERT ON erased"
+                    + " WHEN NOT EXISTS (SELECT 1 FROM entries WHERE entries.position = NEW.erasure"
+                    + " AND entries.type = 'ERASURE' AND NEW.erasure > NEW.position)"
+                    + " BEGIN SELECT RAISE(ABORT, 'the audit ledger is write-once: erased positions must be named"
+                    + " by a later ERASURE entry'); END");
         } catch (SQLException e) {
             closeQuietly(c);
             throw new LedgerException("cannot create ledger " + file + ": " + e.getMessage(), e);
@@ -124,7 +148,7 @@ final class LedgerDatabase implements AutoCloseable {
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA busy_timeout=60000");
             }
-            return new LedgerDatabase(file, c, countTriggers(c) == WRITE_ONCE_TABLES.length * 2);
+            return new LedgerDatabase(file, c, countTriggers(c) == GUARD_TRIGGERS);
         } catch (SQLException e) {
             closeQuietly(c);
             throw new LedgerException("cannot open ledger " + file + ": " + e.getMessage(), e);
@@ -243,12 +267,15 @@ final class LedgerDatabase implements AutoCloseable {
         };
     }
 
-    static final String ENTRY_COLUMNS = "position, timestamp, type, payload, payload_hash, prev_hash,"
-            + " entry_hash";
+    /** The columns {@link #entryAt} reads, from {@link #ENTRIES}. */
+    static final String ENTRY_COLUMNS = "e.position, e.timestamp, e.type, p.payload, e.payload_hash, e.prev_hash,"
+            + " e.entry_hash";
+    /** Entries with their payloads (null where erased); alias {@code e} for entries. */
+    static final String ENTRIES = "entries e LEFT JOIN payloads p ON p.position = e.position";
 
     LedgerEntry entry(long position) throws SQLException {
         if (entry == null) {
-            entry = connection.prepareStatement("SELECT " + ENTRY_COLUMNS + " FROM entries WHERE position=?");
+            entry = connection.prepareStatement("SELECT " + ENTRY_COLUMNS + " FROM " + ENTRIES + " WHERE e.position=?");
         }
         entry.setLong(1, position);
         return single(entry);
@@ -257,7 +284,7 @@ final class LedgerDatabase implements AutoCloseable {
     /** The entry holding {@code key}, or null. */
     LedgerEntry byIdempotencyKey(String key) throws SQLException {
         if (byKey == null) {
-            byKey = connection.prepareStatement("SELECT " + ENTRY_COLUMNS + " FROM entries WHERE idempotency_key=?");
+            byKey = connection.prepareStatement("SELECT " + ENTRY_COLUMNS + " FROM " + ENTRIES + " WHERE e.idempotency_key=?");
         }
         byKey.setString(1, key);
         return single(byKey);
@@ -281,8 +308,8 @@ final class LedgerDatabase implements AutoCloseable {
         for (int from = 0; from < keys.size(); from += 500) {
             List<String> chunk = keys.subList(from, Math.min(keys.size(), from + 500));
             String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
-            try (PreparedStatement s = connection.prepareStatement("SELECT " + ENTRY_COLUMNS + ", idempotency_key"
-                    + " FROM entries WHERE idempotency_key IN (" + marks + ")")) {
+            try (PreparedStatement s = connection.prepareStatement("SELECT " + ENTRY_COLUMNS + ", e.idempotency_key"
+                    + " FROM " + ENTRIES + " WHERE e.idempotency_key IN (" + marks + ")")) {
                 for (int i = 0; i < chunk.size(); i++) {
                     s.setString(i + 1, chunk.get(i));
                 }
@@ -299,25 +326,29 @@ final class LedgerDatabase implements AutoCloseable {
     void addInsert(long position, long timestamp, String type, byte[] payload, byte[] payloadHash, byte[] prevHash,
             byte[] entryHash, byte[] subtrees, String idempotencyKey) throws SQLException {
         if (insert == null) {
-            insert = connection.prepareStatement("INSERT INTO entries (position, timestamp, type, payload,"
+            insert = connection.prepareStatement("INSERT INTO entries (position, timestamp, type,"
                     + " payload_hash, prev_hash, entry_hash, subtree_hashes, idempotency_key)"
-                    + " VALUES (?,?,?,?,?,?,?,?,?)");
+                    + " VALUES (?,?,?,?,?,?,?,?)");
+            insertPayload = connection.prepareStatement("INSERT INTO payloads (position, payload) VALUES (?,?)");
         }
         insert.setLong(1, position);
         insert.setLong(2, timestamp);
         insert.setString(3, type);
-        insert.setBytes(4, payload);
-        insert.setBytes(5, payloadHash);
-        insert.setBytes(6, prevHash);
-        insert.setBytes(7, entryHash);
-        insert.setBytes(8, subtrees);
-        insert.setString(9, idempotencyKey);
+        insert.setBytes(4, payloadHash);
+        insert.setBytes(5, prevHash);
+        insert.setBytes(6, entryHash);
+        insert.setBytes(7, subtrees);
+        insert.setString(8, idempotencyKey);
         insert.addBatch();
+        insertPayload.setLong(1, position);
+        insertPayload.setBytes(2, payload);
+        insertPayload.addBatch();
     }
 
     void flushInserts() throws SQLException {
         if (insert != null) {
             insert.executeBatch();
+            insertPayload.executeBatch();
         }
     }
 
@@ -325,10 +356,42 @@ final class LedgerDatabase implements AutoCloseable {
         if (insert != null) {
             try {
                 insert.clearBatch();
+                insertPayload.clearBatch();
             } catch (SQLException ignored) {
                 // the statement is unusable anyway; the transaction is rolled back
             }
         }
+    }
+
+    /**
+     * Marks {@code positions} as erased by the ERASURE entry at {@code erasure} (already inserted in this
+     * transaction) and removes their payloads.
+     */
+    void erase(List<Long> positions, long erasure) throws SQLException {
+        try (PreparedStatement mark = connection.prepareStatement("INSERT INTO erased (position, erasure) VALUES (?,?)");
+                PreparedStatement remove = connection.prepareStatement("DELETE FROM payloads WHERE position=?")) {
+            for (long p : positions) {
+                mark.setLong(1, p);
+                mark.setLong(2, erasure);
+                mark.addBatch();
+                remove.setLong(1, p);
+                remove.addBatch();
+            }
+            mark.executeBatch();
+            remove.executeBatch();
+        }
+    }
+
+    /** Erased positions, each with the position of the ERASURE entry that names it, in position order. */
+    java.util.NavigableMap<Long, Long> erased() throws SQLException {
+        java.util.TreeMap<Long, Long> out = new java.util.TreeMap<>();
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT position, erasure FROM erased ORDER BY position")) {
+            while (rs.next()) {
+                out.put(rs.getLong(1), rs.getLong(2));
+            }
+        }
+        return out;
     }
 
     @Override

@@ -41,6 +41,10 @@ final class LedgerVerifier {
     private byte[] prevPrevHash;
     private long lastTimestamp = Long.MIN_VALUE;
     private Checkpoint lastMatched;
+    /** Erased positions, each with the position of the ERASURE entry that must name it. */
+    private java.util.NavigableMap<Long, Long> erased = new TreeMap<>();
+    /** The positions each ERASURE entry erased, by that entry's position. */
+    private final Map<Long, List<Long>> erasedBy = new java.util.HashMap<>();
 
     LedgerVerifier(AuditLedger ledger) {
         this.ledger = ledger;
@@ -56,6 +60,9 @@ final class LedgerVerifier {
                     signed.put(file.getKey(), ledger.readCheckpointFile(file.getValue(), file.getKey()));
                     sources.put(file.getKey(), AuditLedger.CHECKPOINT_DIR + "/" + file.getKey() + ".note");
                 }
+                erased = db.erased();
+                erased.forEach((position, erasure) -> erasedBy.computeIfAbsent(erasure, k -> new ArrayList<>())
+                        .add(position));
                 long first = start > 0 && startAtCheckpoint(db, start) ? start : startAtGenesis();
                 return scan(db, first, progress);
             } finally {
@@ -175,6 +182,12 @@ final class LedgerVerifier {
             throw tampered(0, "the ledger has no genesis entry: it is empty");
         }
         matchCheckpointAt(p, null);
+        for (Map.Entry<Long, List<Long>> e : erasedBy.entrySet()) {
+            if (e.getKey() >= p) {
+                throw tampered(e.getValue().get(0), "the payload was erased by an ERASURE entry at position "
+                        + e.getKey() + ", but the ledger has only " + p + " entries");
+            }
+        }
         Map.Entry<Long, Checkpoint> beyond = signed.higherEntry(p);
         if (beyond != null) {
             throw tampered(p, "the ledger ends after " + p + " entries but " + sources.get(beyond.getKey())
@@ -189,7 +202,7 @@ final class LedgerVerifier {
     private static void readRows(LedgerDatabase db, long first, BlockingQueue<List<Row>> queue, AtomicBoolean stop,
             AtomicReference<Throwable> failure) {
         try (PreparedStatement s = db.connection.prepareStatement("SELECT " + LedgerDatabase.ENTRY_COLUMNS
-                + ", subtree_hashes FROM entries WHERE position >= ? ORDER BY position")) {
+                + ", e.subtree_hashes FROM " + LedgerDatabase.ENTRIES + " WHERE e.position >= ? ORDER BY e.position")) {
             s.setLong(1, first);
             try (ResultSet rs = s.executeQuery()) {
                 List<Row> rows = new ArrayList<>(CHUNK);
@@ -237,6 +250,9 @@ final class LedgerVerifier {
         if (payload != null && !MessageDigest.isEqual(md.digest(payload), payloadHash)) {
             throw tampered(p, "payload does not match its payload_hash");
         }
+        if (payload == null) {
+            checkErased(p, type);
+        }
         if (prev == null || !MessageDigest.isEqual(prev, prevHash)) {
             if (prev != null && prevPrevHash != null && MessageDigest.isEqual(prev, prevPrevHash)) {
                 throw tampered(p - 1, "entry " + (p - 1) + " was inserted: entry " + p + " chains to entry "
@@ -258,6 +274,10 @@ final class LedgerVerifier {
             checkGenesis(type, payload);
         }
         Checkpoint sealedHere = AuditLedger.CHECKPOINT.equals(type) ? checkpointEntry(p, payload) : null;
+        List<Long> erasedHere = erasedBy.get(p);
+        if (erasedHere != null || AuditLedger.ERASURE.equals(type)) {
+            checkErasure(p, type, payload, erasedHere == null ? List.of() : erasedHere);
+        }
         matchCheckpointAt(p, sealedHere);
         byte[] completed = tree.append(md, entryHash, timestamp);
         if (!sameBytes(completed, subtrees)) {
@@ -267,6 +287,46 @@ final class LedgerVerifier {
         prevPrevHash = prevHash;
         prevHash = entryHash;
         lastTimestamp = timestamp;
+    }
+
+    /** A payload may be missing only where a later ERASURE entry names it, and never for the entries that hold the ledger together. */
+    private void checkErased(long p, String type) {
+        Long erasure = erased.get(p);
+        if (erasure == null) {
+            throw tampered(p, "the payload is missing and no ERASURE entry names this position (it was deleted"
+                    + " outside CIAF)");
+        }
+        if (!AuditLedger.erasable(p, type)) {
+            throw tampered(p, "the payload of a " + type + " entry is missing; " + type + " payloads are never"
+                    + " erased");
+        }
+        if (erasure <= p) {
+            throw tampered(p, "the payload is marked erased by position " + erasure + ", which is not after it");
+        }
+    }
+
+    /** Every payload marked erased by the entry at {@code p} must be listed in it, and it must be an ERASURE. */
+    private void checkErasure(long p, String type, byte[] payload, List<Long> marked) {
+        if (!AuditLedger.ERASURE.equals(type)) {
+            throw tampered(marked.get(0), "the payload is marked erased by position " + p + ", which is a " + type
+                    + " entry, not an ERASURE");
+        }
+        Map<?, ?> fields = parse(payload);
+        Object listed = fields == null ? null : fields.get("positions");
+        java.util.Set<Long> named = new java.util.HashSet<>();
+        if (listed instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Number n) {
+                    named.add(n.longValue());
+                }
+            }
+        }
+        for (long q : marked) {
+            if (!named.contains(q)) {
+                throw tampered(q, "the payload is marked erased by the ERASURE entry at position " + p
+                        + ", which does not name this position");
+            }
+        }
     }
 
     /** Compares the tree of {@code size} entries (the current state) with the checkpoints signed for it. */

@@ -287,12 +287,7 @@ class AuditLedgerTest {
         ledger = AuditLedger.open(home);
         // Re-creating the triggers is all an attacker needs to make the file writable again.
         try (RawLedger raw = new RawLedger(home)) {
-            for (String t : new String[] {"entries", "checkpoints", "verifications"}) {
-                raw.exec("CREATE TRIGGER " + t + "_no_update BEFORE UPDATE ON " + t
-                        + " BEGIN SELECT RAISE(ABORT, 'the audit ledger is write-once'); END");
-                raw.exec("CREATE TRIGGER " + t + "_no_delete BEFORE DELETE ON " + t
-                        + " BEGIN SELECT RAISE(ABORT, 'the audit ledger is write-once'); END");
-            }
+            raw.recreateTriggers();
         }
         ledger.close();
         ledger = AuditLedger.open(home);
@@ -331,7 +326,7 @@ class AuditLedgerTest {
         assertThat(fast.root()).isEqualTo(ledger.verify().root());
         try (RawLedger raw = new RawLedger(home)) {
             raw.dropTriggers();
-            raw.exec("UPDATE entries SET payload = CAST('{}' AS BLOB) WHERE position = 25");
+            raw.exec("UPDATE payloads SET payload = CAST('{}' AS BLOB) WHERE position = 25");
         }
         assertThatThrownBy(() -> ledger.verifyFromLastVerifiedCheckpoint(null))
                 .isInstanceOfSatisfying(LedgerTamperedException.class,

@@ -58,7 +58,7 @@ class LedgerTamperTest {
     void changedPayload() throws Exception {
         try (RawLedger raw = raw()) {
             String payload = new String(raw.bytes("payload", 7), StandardCharsets.UTF_8);
-            raw.exec("UPDATE entries SET payload=? WHERE position=7",
+            raw.exec("UPDATE payloads SET payload=? WHERE position=7",
                     payload.replace("\"model\":\"credit\"", "\"model\":\"credix\"").getBytes(StandardCharsets.UTF_8));
         }
         LedgerTamperedException e = verifyFails();
@@ -80,7 +80,8 @@ class LedgerTamperTest {
     void changedPayloadWithItsHashRecomputed() throws Exception {
         try (RawLedger raw = raw()) {
             byte[] payload = "{\"forged\":true}".getBytes(StandardCharsets.UTF_8);
-            raw.exec("UPDATE entries SET payload=?, payload_hash=? WHERE position=7", payload, RawLedger.sha256(payload));
+            raw.exec("UPDATE payloads SET payload=? WHERE position=7", payload);
+            raw.exec("UPDATE entries SET payload_hash=? WHERE position=7", RawLedger.sha256(payload));
         }
         LedgerTamperedException e = verifyFails();
         assertThat(e.position()).hasValue(7);
@@ -100,9 +101,11 @@ class LedgerTamperTest {
     @Test
     void deletedRowWithLaterPositionsRenumbered() throws Exception {
         try (RawLedger raw = raw()) {
-            raw.exec("DELETE FROM entries WHERE position=7");
-            raw.exec("UPDATE entries SET position = position + 1000000 WHERE position > 7");
-            raw.exec("UPDATE entries SET position = position - 1000001 WHERE position > 1000000");
+            for (String table : new String[] {"entries", "payloads"}) {
+                raw.exec("DELETE FROM " + table + " WHERE position=7");
+                raw.exec("UPDATE " + table + " SET position = position + 1000000 WHERE position > 7");
+                raw.exec("UPDATE " + table + " SET position = position - 1000001 WHERE position > 1000000");
+            }
         }
         assertThat(verifyFails().position()).hasValue(7);
     }
@@ -114,11 +117,14 @@ class LedgerTamperTest {
             long ts = raw.number("timestamp", 7) + 1;
             byte[] payload = "{\"forged\":true,\"nonce\":\"AAAAAAAAAAAAAAAAAAAAAA==\"}".getBytes(StandardCharsets.UTF_8);
             byte[] payloadHash = RawLedger.sha256(payload);
-            raw.exec("UPDATE entries SET position = position + 1000000 WHERE position >= 8");
-            raw.exec("UPDATE entries SET position = position - 999999 WHERE position >= 1000000");
-            raw.exec("INSERT INTO entries (position, timestamp, type, payload, payload_hash, prev_hash, entry_hash)"
-                    + " VALUES (8, ?, 'METADATA', ?, ?, ?, ?)", ts, payload, payloadHash, prev,
+            for (String table : new String[] {"entries", "payloads"}) {
+                raw.exec("UPDATE " + table + " SET position = position + 1000000 WHERE position >= 8");
+                raw.exec("UPDATE " + table + " SET position = position - 999999 WHERE position >= 1000000");
+            }
+            raw.exec("INSERT INTO entries (position, timestamp, type, payload_hash, prev_hash, entry_hash)"
+                    + " VALUES (8, ?, 'METADATA', ?, ?, ?)", ts, payloadHash, prev,
                     RawLedger.entryHash(prev, 8, ts, "METADATA", payloadHash));
+            raw.exec("INSERT INTO payloads (position, payload) VALUES (8, ?)", payload);
         }
         LedgerTamperedException e = verifyFails();
         assertThat(e.position()).hasValue(8);
@@ -128,9 +134,11 @@ class LedgerTamperTest {
     @Test
     void swappedRows() throws Exception {
         try (RawLedger raw = raw()) {
-            raw.exec("UPDATE entries SET position = -1 WHERE position = 5");
-            raw.exec("UPDATE entries SET position = 5 WHERE position = 9");
-            raw.exec("UPDATE entries SET position = 9 WHERE position = -1");
+            for (String table : new String[] {"entries", "payloads"}) {
+                raw.exec("UPDATE " + table + " SET position = -1 WHERE position = 5");
+                raw.exec("UPDATE " + table + " SET position = 5 WHERE position = 9");
+                raw.exec("UPDATE " + table + " SET position = 9 WHERE position = -1");
+            }
         }
         LedgerTamperedException e = verifyFails();
         assertThat(e.position()).hasValue(5);

@@ -25,10 +25,29 @@ final class RawLedger implements AutoCloseable {
 
     /** Removes the write-once triggers, as someone with file access could. */
     RawLedger dropTriggers() throws SQLException {
-        for (String t : new String[] {"entries", "checkpoints", "verifications"}) {
+        for (String t : new String[] {"entries", "checkpoints", "verifications", "erased", "payloads"}) {
             exec("DROP TRIGGER IF EXISTS " + t + "_no_update");
             exec("DROP TRIGGER IF EXISTS " + t + "_no_delete");
         }
+        exec("DROP TRIGGER IF EXISTS payloads_delete_only_erased");
+        exec("DROP TRIGGER IF EXISTS erased_names_erasure");
+        return this;
+    }
+
+    /** Puts back as many write-once triggers as CIAF creates, which is all an attacker needs to look intact. */
+    RawLedger recreateTriggers() throws SQLException {
+        for (String t : new String[] {"entries", "checkpoints", "verifications", "erased"}) {
+            exec("CREATE TRIGGER " + t + "_no_update BEFORE UPDATE ON " + t
+                    + " BEGIN SELECT RAISE(ABORT, 'the audit ledger is write-once'); END");
+            exec("CREATE TRIGGER " + t + "_no_delete BEFORE DELETE ON " + t
+                    + " BEGIN SELECT RAISE(ABORT, 'the audit ledger is write-once'); END");
+        }
+        exec("CREATE TRIGGER payloads_no_update BEFORE UPDATE ON payloads"
+                + " BEGIN SELECT RAISE(ABORT, 'the audit ledger is write-once'); END");
+        exec("CREATE TRIGGER payloads_delete_only_erased BEFORE DELETE ON payloads"
+                + " BEGIN SELECT RAISE(ABORT, 'the audit ledger is write-once'); END");
+        exec("CREATE TRIGGER erased_names_erasure BEFORE INSERT ON erased"
+                + " BEGIN SELECT RAISE(ABORT, 'the audit ledger is write-once'); END");
         return this;
     }
 
@@ -41,8 +60,10 @@ final class RawLedger implements AutoCloseable {
         }
     }
 
+    /** A column of the entry at {@code position}; {@code payload} is read from the payloads table. */
     byte[] bytes(String column, long position) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT " + column + " FROM entries WHERE position=?")) {
+        String table = column.equals("payload") ? "payloads" : "entries";
+        try (PreparedStatement s = c.prepareStatement("SELECT " + column + " FROM " + table + " WHERE position=?")) {
             s.setLong(1, position);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? rs.getBytes(1) : null;
