@@ -409,6 +409,56 @@ public final class AuditLedger implements AutoCloseable {
         return read(() -> Optional.ofNullable(reader.entry(position)));
     }
 
+    /**
+     * The entries of {@code type} whose payload has {@code field} equal to {@code value}, in position order,
+     * read on a fresh connection and snapshot. It scans the ledger (no index covers payload fields): for
+     * reports and recovery, not for hot paths.
+     *
+     * @param field a top-level payload member name ({@code [a-z_]+})
+     */
+    public List<LedgerEntry> findAll(String type, String field, String value) {
+        return find(type, field, value, false, "ASC", Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #findAll}, plus every entry of {@code type} whose payload was erased (which can no longer say
+     * what its {@code field} was), in position order: for checks that must know where history has gaps.
+     */
+    public List<LedgerEntry> findAllWithErased(String type, String field, String value) {
+        return find(type, field, value, true, "ASC", Integer.MAX_VALUE);
+    }
+
+    /** The last entry {@link #findAll} would return, if any, scanning from the end. */
+    public Optional<LedgerEntry> findLast(String type, String field, String value) {
+        List<LedgerEntry> found = find(type, field, value, false, "DESC", 1);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    private List<LedgerEntry> find(String type, String field, String value, boolean erasedToo, String order,
+            int limit) {
+        if (field == null || !field.matches("[a-z_]+")) {
+            throw new IllegalArgumentException("payload field must be [a-z_]+; got '" + field + "'");
+        }
+        try (LedgerDatabase db = LedgerDatabase.open(writer.file)) {
+            List<LedgerEntry> out = new ArrayList<>();
+            try (PreparedStatement s = db.connection.prepareStatement("SELECT " + LedgerDatabase.ENTRY_COLUMNS
+                    + " FROM " + LedgerDatabase.ENTRIES + " WHERE e.type = ? AND (json_extract(p.payload, '$." + field
+                    + "') = ?" + (erasedToo ? " OR p.payload IS NULL" : "") + ") ORDER BY e.position " + order
+                    + " LIMIT " + limit)) {
+                s.setString(1, type);
+                s.setString(2, value);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(LedgerDatabase.entryAt(rs));
+                    }
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new LedgerException("cannot read ledger " + writer.file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The entry committed with {@code idempotencyKey}, if any: where a request was committed. */
     public Optional<LedgerEntry> findByIdempotencyKey(String idempotencyKey) {
         return read(() -> Optional.ofNullable(reader.byIdempotencyKey(idempotencyKey)));
