@@ -74,7 +74,15 @@ final class Frontier {
      * level first (level 1, 2, …), concatenated, or null when it completes none (even positions).
      */
     byte[] append(MessageDigest md, byte[] entryHash, long timestamp) {
-        byte[] h = Merkle.leafHash(md, entryHash);
+        byte[] completed = appendLeafHash(md, Merkle.leafHash(md, entryHash));
+        tipHash = entryHash;
+        tipTimestamp = timestamp;
+        return completed;
+    }
+
+    /** {@link #append} for a tree that is not a chain: takes the leaf hash, returns the completed subtrees. */
+    byte[] appendLeafHash(MessageDigest md, byte[] leafHash) {
+        byte[] h = leafHash;
         int merges = Long.numberOfTrailingZeros(~size);
         byte[] completed = merges == 0 ? null : new byte[merges * Merkle.HASH_LENGTH];
         int level = 0;
@@ -86,8 +94,6 @@ final class Frontier {
         }
         push(level, h);
         size++;
-        tipHash = entryHash;
-        tipTimestamp = timestamp;
         return completed;
     }
 
