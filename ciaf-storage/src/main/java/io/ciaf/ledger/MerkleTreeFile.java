@@ -100,6 +100,19 @@ public final class MerkleTreeFile implements AutoCloseable {
         }
     }
 
+    /** The RFC 6962 root over a few leaves held in memory (e.g. a model's parameter arrays). */
+    public static byte[] root(java.util.List<byte[]> leafData) {
+        MessageDigest md = Merkle.newSha256();
+        Frontier f = Frontier.empty();
+        for (byte[] data : leafData) {
+            if (data.length != Merkle.HASH_LENGTH) {
+                throw new IllegalArgumentException("leaf data must be 32 bytes (a SHA-256); got " + data.length);
+            }
+            f.appendLeafHash(md, Merkle.leafHash(md, data));
+        }
+        return f.root(md);
+    }
+
     /** Number of leaves. */
     public long size() {
         return size;
