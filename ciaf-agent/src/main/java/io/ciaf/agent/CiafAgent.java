@@ -90,6 +90,7 @@ public final class CiafAgent {
                 .or(nameStartsWith("sun.")).or(nameStartsWith("com.sun.")).or(nameStartsWith("net.bytebuddy."))
                 .or(nameStartsWith("org.aspectj.")).or(nameStartsWith("io.ciaf.agent."))
                 .or(nameStartsWith("io.ciaf.runtime.")).or(nameStartsWith("io.ciaf.anchor."))
+                .or(nameStartsWith("io.ciaf.retention."))
                 .or(nameStartsWith("io.ciaf.storage."))
                 .or(nameStartsWith("io.ciaf.ledger.")).or(nameStartsWith("io.ciaf.api."))
                 .or(nameStartsWith("io.opentelemetry.javaagent.")).or(nameStartsWith("co.elastic.apm."))

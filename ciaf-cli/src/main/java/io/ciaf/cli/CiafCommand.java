@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "ciaf", mixinStandardHelpOptions = true, versionProvider = CiafCommand.Version.class,
         description = "CIAF for the JVM: the audit ledger and configuration of a CIAF home.",
         subcommands = {InitCommand.class, AppendCommand.class, VerifyCommand.class, CheckpointCommand.class,
-            ProveCommand.class, ExportCommand.class, ConfigCommand.class},
+            ProveCommand.class, ExportCommand.class, ConfigCommand.class, RetentionCommand.class, HoldCommand.class,
+            SubjectCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 ledger tampered, 2 bad input or usage, 3 could not run (no ledger, I/O)."})
 final class CiafCommand implements Runnable {
 
@@ -43,7 +44,8 @@ final class CiafCommand implements Runnable {
                 console.err().println("ciaf: " + e.getMessage());
                 return Console.BAD_INPUT;
             }
-            if (e instanceof LedgerException) {
+            if (e instanceof LedgerException || e instanceof IllegalStateException
+                    || e instanceof java.io.UncheckedIOException) {
                 console.err().println("ciaf: " + e.getMessage());
                 return Console.FAILED;
             }

@@ -44,7 +44,13 @@ public final class CiafConfig {
         key("storage.backend", "CIAF_STORAGE_BACKEND", "sqlite", "metadata backend: sqlite, json or javaser");
         key("storage.path", "CIAF_STORAGE_PATH", null, "metadata directory (default: <home>/metadata)");
         key("retention.days", "CIAF_RETENTION_DAYS", "365",
-                "days records are kept before retention may remove them (enforced by the retention commands)");
+                "days operational entries (METADATA records) are kept before ciaf retention apply erases their payloads");
+        key("retention.critical_days", "CIAF_RETENTION_CRITICAL_DAYS", "2555",
+                "days critical entries (MODEL, DATASET, COMPLIANCE, RECOVERY) are kept");
+        key("retention.important_days", "CIAF_RETENTION_IMPORTANT_DAYS", "1095",
+                "days important entries (INFERENCE receipts) are kept");
+        key("retention.transient_days", "CIAF_RETENTION_TRANSIENT_DAYS", "30",
+                "days transient entries (SESSION_START, SESSION_END, DROPPED) are kept");
         key("retention.auto_cleanup", "CIAF_AUTO_CLEANUP", "false",
                 "whether expired records are removed automatically (enforced by the retention commands)");
         key("capture.mode", "CIAF_CAPTURE_MODE", "async",
@@ -129,6 +135,19 @@ public final class CiafConfig {
     public Path storagePath() {
         Object p = values.get("storage.path");
         return p == null ? home().resolve("metadata") : Path.of((String) p);
+    }
+
+    /**
+     * Days each retention class is kept: {@code critical}, {@code important}, {@code operational} (the
+     * {@code retention.days} key) and {@code transient}.
+     */
+    public Map<String, Integer> retentionClassDays() {
+        Map<String, Integer> days = new LinkedHashMap<>();
+        days.put("critical", (Integer) values.get("retention.critical_days"));
+        days.put("important", (Integer) values.get("retention.important_days"));
+        days.put("operational", (Integer) values.get("retention.days"));
+        days.put("transient", (Integer) values.get("retention.transient_days"));
+        return days;
     }
 
     public int retentionDays() {
@@ -395,6 +414,9 @@ public final class CiafConfig {
             try {
                 switch (k.name()) {
                     case "retention.days":
+                    case "retention.critical_days":
+                    case "retention.important_days":
+                    case "retention.transient_days":
                         return intIn(v, 1, 36_500, where, "days");
                     case "capture.flush_interval_ms":
                         return intIn(v, 1, 60_000, where, "milliseconds");

@@ -728,38 +728,69 @@ public final class AuditLedger implements AutoCloseable {
      * @return the number of entries written
      */
     public long export(Writer out, long from, long toInclusive, LongConsumer progress) {
-        if (from < 0 || toInclusive < from - 1) {
-            throw new IllegalArgumentException("export range " + from + ".." + toInclusive + " is empty or negative");
+        long[] written = {0};
+        try {
+            scan(from, toInclusive, e -> {
+                try {
+                    out.write(e.toJsonLine());
+                    out.write('\n');
+                } catch (IOException ex) {
+                    throw new UncheckedIOException("cannot write the export: " + ex.getMessage(), ex);
+                }
+                if (++written[0] % 65_536 == 0 && progress != null) {
+                    progress.accept(written[0]);
+                }
+            });
+            if (progress != null) {
+                progress.accept(written[0]);
+            }
+            out.flush();
+            return written[0];
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the export: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Hands entries {@code from} to {@code toInclusive} to {@code each}, in order, from a consistent snapshot
+     * on a fresh connection (appends go on meanwhile).
+     */
+    public void scan(long from, long toInclusive, java.util.function.Consumer<LedgerEntry> each) {
+        if (from < 0 || toInclusive < from - 1) {
+            throw new IllegalArgumentException("range " + from + ".." + toInclusive + " is empty or negative");
+        }
+        query("e.position BETWEEN ? AND ?", List.of(from, toInclusive), each);
+    }
+
+    /**
+     * Entries whose stored payload contains {@code text} as a JSON string (quoted, so "17" does not match
+     * "170"), in position order: everything that mentions a data subject. A scan, for requests, not hot paths.
+     */
+    public List<LedgerEntry> mentioning(String text) {
+        List<LedgerEntry> out = new ArrayList<>();
+        query("instr(p.payload, CAST(? AS BLOB)) > 0", List.of(io.ciaf.api.internal.CanonicalJson.quote(text)),
+                out::add);
+        return out;
+    }
+
+    private void query(String where, List<Object> args, java.util.function.Consumer<LedgerEntry> each) {
         try (LedgerDatabase db = LedgerDatabase.open(writer.file)) {
             db.execute("BEGIN");
-            long written = 0;
             try (PreparedStatement s = db.connection.prepareStatement("SELECT " + LedgerDatabase.ENTRY_COLUMNS
-                    + " FROM " + LedgerDatabase.ENTRIES + " WHERE e.position BETWEEN ? AND ? ORDER BY e.position")) {
-                s.setLong(1, from);
-                s.setLong(2, toInclusive);
+                    + " FROM " + LedgerDatabase.ENTRIES + " WHERE " + where + " ORDER BY e.position")) {
+                for (int i = 0; i < args.size(); i++) {
+                    s.setObject(i + 1, args.get(i));
+                }
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        LedgerEntry e = LedgerDatabase.entryAt(rs);
-                        out.write(e.toJsonLine());
-                        out.write('\n');
-                        if (++written % 65_536 == 0 && progress != null) {
-                            progress.accept(written);
-                        }
+                        each.accept(LedgerDatabase.entryAt(rs));
                     }
                 }
             } finally {
                 db.rollbackQuietly();
             }
-            if (progress != null) {
-                progress.accept(written);
-            }
-            out.flush();
-            return written;
         } catch (SQLException e) {
             throw new LedgerException("cannot read ledger " + writer.file + ": " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the export: " + e.getMessage(), e);
         }
     }
 

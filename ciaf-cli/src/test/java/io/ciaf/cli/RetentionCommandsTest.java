@@ -1,0 +1,107 @@
+package io.ciaf.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.ciaf.ledger.AuditLedger;
+
+/** ciaf retention apply, hold place|release|list and subject export|erase, through the real command line. */
+class RetentionCommandsTest {
+
+    @TempDir
+    Path dir;
+    Path home;
+
+    @BeforeEach
+    void setUp() {
+        home = dir.resolve("home");
+        assertThat(ciaf("", "init", "--origin", "ciaf.test/retention").exit()).isZero();
+        String lines = """
+                {"model_name":"credit","stage":"inference","customer":"cust-001"}
+                {"model_name":"fraud","stage":"inference","customer":"cust-002"}
+                {"model_name":"fraud","stage":"training"}
+                """;
+        CliRun r = ciaf(lines, "append", "--type", "METADATA");
+        assertThat(r.exit()).as(r.err()).isZero();
+    }
+
+    private CliRun ciaf(String stdin, String... args) {
+        String[] withHome = new String[args.length + 2];
+        System.arraycopy(args, 0, withHome, 0, args.length);
+        withHome[args.length] = "--home";
+        withHome[args.length + 1] = home.toString();
+        return CliRun.run(Map.of(), stdin, withHome);
+    }
+
+    private boolean erased(long position) {
+        try (AuditLedger ledger = AuditLedger.open(home)) {
+            return ledger.entry(position).orElseThrow().payload().isEmpty();
+        }
+    }
+
+    @Test
+    void retentionSkipsHeldEntriesUntilTheHoldIsReleased() {
+        CliRun placed = ciaf("", "hold", "place", "--model", "credit", "--from", "2026-01-01", "--reason",
+                "case 17", "--by", "legal");
+        assertThat(placed.exit()).as(placed.err()).isZero();
+        String holdId = placed.out().strip();
+        assertThat(ciaf("", "hold", "list").out()).contains(holdId).contains("case 17").contains("placed by legal");
+
+        String later = Instant.now().plus(Duration.ofDays(400)).toString();
+        CliRun dry = ciaf("", "retention", "apply", "--dry-run", "--as-of", later);
+        assertThat(dry.out()).startsWith("would erase 2 of ").contains("kept under legal hold: 1");
+        assertThat(erased(2)).isFalse();
+
+        CliRun applied = ciaf("", "retention", "apply", "--as-of", later, "--by", "ops");
+        assertThat(applied.exit()).as(applied.err()).isZero();
+        assertThat(applied.out()).startsWith("erased 2 of ").contains("{operational=2}").contains(holdId);
+        assertThat(erased(1)).as("held").isFalse();
+        assertThat(erased(2)).isTrue();
+        assertThat(erased(3)).isTrue();
+        assertThat(ciaf("", "verify").exit()).isZero();
+
+        assertThat(ciaf("", "hold", "release", "nope").exit()).isEqualTo(2);
+        assertThat(ciaf("", "hold", "release", holdId).exit()).isZero();
+        assertThat(ciaf("", "retention", "apply", "--as-of", later).out()).startsWith("erased 1 of ");
+        assertThat(erased(1)).isTrue();
+        assertThat(ciaf("", "verify").exit()).isZero();
+    }
+
+    @Test
+    void aBadDateOrAMissingReasonIsBadInput() {
+        CliRun bad = ciaf("", "hold", "place", "--model", "credit", "--from", "yesterday", "--reason", "x");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--from 'yesterday' is neither a date");
+        assertThat(ciaf("", "hold", "place", "--model", "credit").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void aSubjectIsExportedThenErasedUnlessHeld() {
+        CliRun export = ciaf("", "subject", "export", "cust-002");
+        assertThat(export.exit()).isZero();
+        assertThat(export.out().lines().count()).isEqualTo(1);
+        assertThat(export.out()).contains("\"position\":2,");
+
+        String holdId = ciaf("", "hold", "place", "--model", "fraud", "--reason", "audit").out().strip();
+        CliRun refused = ciaf("", "subject", "erase", "cust-002", "--reason", "GDPR art. 17");
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("under hold " + holdId).contains("nothing was erased");
+        assertThat(erased(2)).isFalse();
+
+        ciaf("", "hold", "release", holdId);
+        CliRun done = ciaf("", "subject", "erase", "cust-002", "--reason", "GDPR art. 17");
+        assertThat(done.exit()).as(done.err()).isZero();
+        assertThat(done.out()).startsWith("erased 1 payloads [2]");
+        assertThat(erased(2)).isTrue();
+        assertThat(ciaf("", "subject", "export", "cust-002").out()).isEmpty();
+        assertThat(ciaf("", "verify").exit()).isZero();
+    }
+}
