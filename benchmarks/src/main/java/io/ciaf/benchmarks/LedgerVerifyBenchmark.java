@@ -94,8 +94,9 @@ public class LedgerVerifyBenchmark {
     @Measurement(iterations = 5)
     public long rawScan() throws SQLException {
         long bytes = 0;
-        try (PreparedStatement s = raw.prepareStatement("SELECT position, timestamp, type, payload, payload_hash,"
-                + " prev_hash, entry_hash, subtree_hashes FROM entries ORDER BY position");
+        try (PreparedStatement s = raw.prepareStatement("SELECT e.position, e.timestamp, e.type, p.payload,"
+                + " e.payload_hash, e.prev_hash, e.entry_hash, e.subtree_hashes FROM entries e"
+                + " LEFT JOIN payloads p ON p.position = e.position ORDER BY e.position");
                 ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 bytes += rs.getLong(1) + rs.getLong(2) + rs.getString(3).length() + rs.getBytes(4).length

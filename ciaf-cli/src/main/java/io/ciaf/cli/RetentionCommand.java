@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import io.ciaf.ledger.AuditLedger;
 import io.ciaf.retention.Retention;
 import io.ciaf.runtime.CiafConfig;
+import io.ciaf.storage.MetadataStorage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,8 +49,9 @@ final class RetentionCommand implements Runnable {
         public Integer call() {
             Console console = parent.parent.console;
             CiafConfig config = CiafConfig.loadWithHome(console.env(), System.getProperties(), homeOption.home);
-            try (AuditLedger ledger = AuditLedger.open(console.home(homeOption.home))) {
-                Retention.Result r = new Retention(ledger, config.retentionClassDays())
+            try (AuditLedger ledger = AuditLedger.open(console.home(homeOption.home));
+                    MetadataStorage view = Views.open(config)) {
+                Retention.Result r = new Retention(ledger, config.retentionClassDays(), view)
                         .apply(asOf == null ? Instant.now() : asOf, by, dryRun);
                 console.out().println((dryRun ? "would erase " : "erased ") + r.expired().size() + " of "
                         + r.examined() + " entries " + r.expiredByClass() + "; kept under legal hold: " + r.held()
@@ -58,8 +60,9 @@ final class RetentionCommand implements Runnable {
                     console.out().println("ERASURE entries at " + r.erasures());
                 }
                 console.out().println("retention days: " + config.retentionClassDays());
+                r.problems().forEach(p -> console.err().println("ciaf: " + p));
+                return r.problems().isEmpty() ? Console.OK : Console.FAILED;
             }
-            return Console.OK;
         }
     }
 }

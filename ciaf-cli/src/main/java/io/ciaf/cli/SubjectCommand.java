@@ -67,13 +67,17 @@ final class SubjectCommand implements Runnable {
         public Integer call() {
             Console console = parent.parent.console;
             java.nio.file.Path home = console.home(homeOption.home);
-            try (AuditLedger ledger = AuditLedger.open(home); CommitmentKeys keys = CommitmentKeys.open(home)) {
-                SubjectRequests.Erasure e = new SubjectRequests(ledger).erase(id, reason, by, keys);
+            io.ciaf.runtime.CiafConfig config = io.ciaf.runtime.CiafConfig.loadWithHome(console.env(),
+                    System.getProperties(), homeOption.home);
+            try (AuditLedger ledger = AuditLedger.open(home); CommitmentKeys keys = CommitmentKeys.open(home);
+                    io.ciaf.storage.MetadataStorage view = Views.open(config)) {
+                SubjectRequests.Erasure e = new SubjectRequests(ledger).erase(id, reason, by, keys, view);
                 console.out().println("erased " + e.positions().size() + " payloads " + e.positions()
                         + (e.erasurePosition() == null ? "" : " (ERASURE entry at " + e.erasurePosition() + ")")
                         + " and " + e.secretsErased().size() + " commitment salts");
+                e.problems().forEach(p -> console.err().println("ciaf: " + p));
+                return e.problems().isEmpty() ? Console.OK : Console.FAILED;
             }
-            return Console.OK;
         }
     }
 }

@@ -7,9 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 
 import io.ciaf.ledger.AuditLedger;
 import io.ciaf.ledger.LedgerEntry;
+import io.ciaf.storage.MetadataStorage;
 
 /**
  * Retention classes and their application. Each entry type belongs to one class; once an entry is older than
@@ -28,12 +30,21 @@ public final class Retention {
 
     private final AuditLedger ledger;
     private final Map<String, Integer> days;
+    private final MetadataStorage view;
 
     /** @param days days per class name (see {@link #DEFAULT_DAYS}); a missing class keeps its default */
     public Retention(AuditLedger ledger, Map<String, Integer> days) {
+        this(ledger, days, null);
+    }
+
+    /**
+     * @param view the metadata backend holding copies of METADATA records, erased there too (may be null)
+     */
+    public Retention(AuditLedger ledger, Map<String, Integer> days, MetadataStorage view) {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.days = new LinkedHashMap<>(DEFAULT_DAYS);
         this.days.putAll(days);
+        this.view = view;
     }
 
     /** The class of an entry type. */
@@ -53,8 +64,11 @@ public final class Retention {
     }
 
     /** What {@link #apply} found or did. */
+    /**
+     * @param problems what could not be done beside the ledger (e.g. a metadata backend that cannot erase)
+     */
     public record Result(long examined, List<Long> expired, Map<String, Long> expiredByClass, long held,
-            List<String> holdsApplied, List<Long> erasures) {
+            List<String> holdsApplied, List<Long> erasures, List<String> problems) {
     }
 
     /**
@@ -68,6 +82,7 @@ public final class Retention {
         long[] examined = {0};
         long[] held = {0};
         List<String> holdsApplied = new ArrayList<>();
+        List<UUID> recordIds = new ArrayList<>();
         long size = ledger.size();
         ledger.scan(0, size - 1, e -> {
             examined[0]++;
@@ -89,8 +104,13 @@ public final class Retention {
             }
             expired.add(e.position());
             byClass.merge(cls, 1L, Long::sum);
+            UUID id = MetadataView.recordId(e);
+            if (id != null) {
+                recordIds.add(id);
+            }
         });
         List<Long> erasures = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         if (!dryRun) {
             for (int from = 0; from < expired.size(); from += AuditLedger.MAX_ERASED_PER_ENTRY) {
                 List<Long> chunk = expired.subList(from, Math.min(expired.size(), from + AuditLedger.MAX_ERASED_PER_ENTRY));
@@ -101,8 +121,9 @@ public final class Retention {
                 details.put("at", now.toString());
                 erasures.add(ledger.erase(chunk, details).position());
             }
+            problems.addAll(MetadataView.erase(view, recordIds));
         }
-        return new Result(examined[0], expired, byClass, held[0], holdsApplied, erasures);
+        return new Result(examined[0], expired, byClass, held[0], holdsApplied, erasures, problems);
     }
 
     /** Whether an entry still has a payload that may be erased. */

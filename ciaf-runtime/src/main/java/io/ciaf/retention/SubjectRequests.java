@@ -9,6 +9,7 @@ import java.util.Objects;
 import io.ciaf.anchor.CommitmentKeys;
 import io.ciaf.ledger.AuditLedger;
 import io.ciaf.ledger.LedgerEntry;
+import io.ciaf.storage.MetadataStorage;
 
 /**
  * Data-subject requests (GDPR articles 15 and 17): everything in the ledger that mentions a subject id, and
@@ -30,7 +31,9 @@ public final class SubjectRequests {
     }
 
     /** What an erasure did. */
-    public record Erasure(List<Long> positions, Long erasurePosition, List<String> secretsErased) {
+    /** @param problems what could not be done beside the ledger (e.g. a metadata backend that cannot erase) */
+    public record Erasure(List<Long> positions, Long erasurePosition, List<String> secretsErased,
+            List<String> problems) {
     }
 
     /**
@@ -41,10 +44,16 @@ public final class SubjectRequests {
      *     erased), or one of them may not be erased (a HOLD or ERASURE entry mentioning the subject)
      */
     public Erasure erase(String subjectId, String reason, String by, CommitmentKeys keys) {
+        return erase(subjectId, reason, by, keys, null);
+    }
+
+    /** {@link #erase(String, String, String, CommitmentKeys)}, also erasing the records' copies in {@code view}. */
+    public Erasure erase(String subjectId, String reason, String by, CommitmentKeys keys, MetadataStorage view) {
         List<LedgerEntry> found = find(subjectId);
         Holds.Coverage coverage = new Holds(ledger).coverage();
         List<Long> positions = new ArrayList<>();
         List<String> salts = new ArrayList<>();
+        List<java.util.UUID> recordIds = new ArrayList<>();
         for (LedgerEntry e : found) {
             var hold = coverage.holding(e);
             if (hold.isPresent()) {
@@ -57,6 +66,10 @@ public final class SubjectRequests {
                         + subjectId + " but " + e.type() + " entries are never erased; nothing was erased");
             }
             positions.add(e.position());
+            java.util.UUID recordId = MetadataView.recordId(e);
+            if (recordId != null) {
+                recordIds.add(recordId);
+            }
             if ("INFERENCE".equals(e.type())) {
                 Map<?, ?> p = Holds.parse(e);
                 for (String side : List.of("input", "output")) {
@@ -68,7 +81,7 @@ public final class SubjectRequests {
             }
         }
         if (positions.isEmpty()) {
-            return new Erasure(List.of(), null, List.of());
+            return new Erasure(List.of(), null, List.of(), List.of());
         }
         List<String> erasedSecrets = new ArrayList<>();
         Long at = null;
@@ -87,7 +100,7 @@ public final class SubjectRequests {
                 }
             }
         }
-        return new Erasure(positions, at, erasedSecrets);
+        return new Erasure(positions, at, erasedSecrets, MetadataView.erase(view, recordIds));
     }
 
     private static void requireId(String subjectId) {

@@ -176,4 +176,31 @@ class RetentionTest {
                 .stream().map(Retention::classOf).toList()).containsExactly("important", "operational", "transient",
                         "critical", "critical", "critical", "critical");
     }
+
+    @Test
+    void erasureReachesTheMetadataBackendsCopyOrSaysItCannot() {
+        for (String backend : List.of("sqlite", "json")) {
+            try (io.ciaf.storage.MetadataStorage view = io.ciaf.storage.MetadataStorage.open(
+                    home.resolve("metadata-" + backend), backend)) {
+                io.ciaf.api.MetadataRecord r = io.ciaf.api.MetadataRecord.builder("fraud",
+                        io.ciaf.api.Stage.INFERENCE, "score").put("customer", "subj-900-" + backend).build();
+                view.save(r);
+                ledger.append("METADATA", Map.of("id", r.id().toString(), "model_name", "fraud", "metadata",
+                        Map.of("customer", "subj-900-" + backend)), r.id().toString());
+                SubjectRequests.Erasure e = new SubjectRequests(ledger).erase("subj-900-" + backend, "art. 17",
+                        "dpo", null, view);
+                assertThat(e.positions()).hasSize(1);
+                if (backend.equals("sqlite")) {
+                    assertThat(e.problems()).isEmpty();
+                    assertThat(view.get(r.id())).isEmpty();
+                } else {
+                    assertThat(e.problems()).singleElement().asString()
+                            .contains("json metadata backend cannot erase").contains("1 erased records still have a copy");
+                    assertThat(view.get(r.id())).isPresent();
+                }
+            }
+        }
+        Retention.Result r = new Retention(ledger, Retention.DEFAULT_DAYS).apply(inDays(400), "ops", false);
+        assertThat(r.problems()).isEmpty();
+    }
 }

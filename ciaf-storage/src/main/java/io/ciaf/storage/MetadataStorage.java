@@ -303,6 +303,18 @@ public final class MetadataStorage implements AutoCloseable {
         return errors;
     }
 
+    /**
+     * Erases the records with these ids from the backend for good (after their ledger payloads were erased:
+     * retention, a data-subject request). Ids not stored are ignored.
+     *
+     * @return how many were removed
+     * @throws UnsupportedOperationException if the backend cannot erase (json and javaser today: their day
+     *     files are shared with other writers, and rewriting one safely is still to come)
+     */
+    public long erase(java.util.Collection<UUID> ids) {
+        return backend.deleteAll(ids);
+    }
+
     /** The record with this id, if stored. */
     public Optional<MetadataRecord> get(UUID id) {
         return backend.get(java.util.Objects.requireNonNull(id, "id"));

@@ -72,4 +72,13 @@ class JsonBackendTest extends MetadataBackendCompatibilityKit {
             assertThat(p.problem()).contains(b.id().toString()).contains("does not match");
         });
     }
+
+    @Test
+    void erasingIsRefusedSayingSoAndNothingChanges() {
+        MetadataRecord r = rich("m", Stage.TRAINING, T0);
+        storage.save(r);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> storage.erase(List.of(r.id())))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("json metadata backend cannot erase");
+        assertThat(storage.get(r.id())).isPresent();
+    }
 }

@@ -72,4 +72,30 @@ class SqliteBackendTest extends MetadataBackendCompatibilityKit {
             assertThat(rs.next()).isFalse();
         }
     }
+
+    @Test
+    void erasedRecordsAreGoneAndLeaveNoReadableCopyInTheFiles() throws Exception {
+        MetadataRecord keep = rich("m", Stage.TRAINING, T0);
+        MetadataRecord gone = MetadataRecord.builder("m", Stage.INFERENCE, "prediction").timestamp(T0)
+                .put("customer", "subject-7f3a9c").build();
+        MetadataRecord compliance = MetadataRecord.builder("m", Stage.COMPLIANCE, "gdpr").timestamp(T0)
+                .put("framework", "GDPR").put("customer", "subject-7f3a9c").build();
+        storage.saveAll(List.of(keep, gone, compliance));
+        assertThat(storage.erase(List.of(gone.id(), compliance.id(), java.util.UUID.randomUUID()))).isEqualTo(2);
+        assertThat(storage.get(gone.id())).isEmpty();
+        assertThat(storage.get(compliance.id())).isEmpty();
+        assertThat(storage.get(keep.id())).isPresent();
+        assertThat(storage.query("m", null, 10)).extracting(MetadataRecord::id).containsExactly(keep.id());
+        try (Connection c = sql(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM compliance_events")) {
+            assertThat(rs.getLong(1)).isZero();
+        }
+        for (String suffix : new String[] {"", "-wal"}) {
+            java.nio.file.Path f = dir.resolve("store/metadata.db" + suffix);
+            if (java.nio.file.Files.exists(f)) {
+                assertThat(new String(java.nio.file.Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1))
+                        .as(f.toString()).doesNotContain("subject-7f3a9c");
+            }
+        }
+    }
 }

@@ -46,6 +46,17 @@ public interface MetadataBackend extends AutoCloseable {
         return found;
     }
 
+    /**
+     * Removes the records with these ids for good (erasure: retention or a data-subject request), durably and
+     * leaving no readable copy in the backend's files. Ids not stored are ignored.
+     *
+     * @return how many records were removed
+     * @throws UnsupportedOperationException if this backend cannot erase (the default); say so in its docs
+     */
+    default long deleteAll(Collection<UUID> ids) {
+        throw new UnsupportedOperationException("the " + name() + " metadata backend cannot erase records");
+    }
+
     /** The names of the models that have records, sorted. */
     SortedSet<String> models();
 

@@ -101,6 +101,7 @@ public final class SqliteBackend implements MetadataBackend {
             requirePragma("foreign_keys", "ON", "1");
             try (Statement s = connection.createStatement()) {
                 s.execute("PRAGMA busy_timeout=10000");
+                s.execute("PRAGMA secure_delete=ON");
                 s.executeUpdate(SCHEMA);
             }
             connection.setAutoCommit(false);
@@ -278,6 +279,39 @@ public final class SqliteBackend implements MetadataBackend {
             }
             return models;
         });
+    }
+
+    @Override
+    public long deleteAll(java.util.Collection<UUID> ids) {
+        lock.lock();
+        try {
+            ensureOpen();
+            long removed = 0;
+            try (PreparedStatement events = connection.prepareStatement("DELETE FROM compliance_events WHERE record_id=?");
+                    PreparedStatement records = connection.prepareStatement("DELETE FROM metadata WHERE id=?")) {
+                for (UUID id : ids) {
+                    events.setString(1, id.toString());
+                    events.executeUpdate();
+                    records.setString(1, id.toString());
+                    removed += records.executeUpdate();
+                }
+            }
+            connection.commit();
+            // secure_delete zeroes the freed cells; the checkpoint takes the old pages out of the WAL.
+            try (Statement s = connection.createStatement()) {
+                connection.setAutoCommit(true);
+                s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            } finally {
+                connection.setAutoCommit(false);
+            }
+            return removed;
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw new MetadataStorageException("cannot erase " + ids.size() + " records from " + db + ": "
+                    + e.getMessage() + "; nothing from this call was erased", e);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
