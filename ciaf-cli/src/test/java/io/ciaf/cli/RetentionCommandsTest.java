@@ -104,4 +104,27 @@ class RetentionCommandsTest {
         assertThat(ciaf("", "subject", "export", "cust-002").out()).isEmpty();
         assertThat(ciaf("", "verify").exit()).isZero();
     }
+
+    @Test
+    void backupAndRestoreThroughTheCommandLineRefusingACorruptedBackup() throws Exception {
+        Path out = dir.resolve("backup");
+        CliRun b = ciaf("", "backup", "--out", out.toString());
+        assertThat(b.exit()).as(b.err()).isZero();
+        assertThat(b.out()).startsWith("backed up 4 entries");
+
+        Path db = out.resolve("ledger.db");
+        byte[] original = java.nio.file.Files.readAllBytes(db);
+        byte[] bytes = original.clone();
+        bytes[100] ^= 1;
+        java.nio.file.Files.write(db, bytes);
+        CliRun refused = ciaf("", "restore", "--from", out.toString());
+        assertThat(refused.exit()).isEqualTo(3);
+        assertThat(refused.err()).contains("does not match its checksum").contains("nothing was restored");
+
+        java.nio.file.Files.write(db, original);
+        CliRun restored = ciaf("", "restore", "--from", out.toString());
+        assertThat(restored.exit()).as(restored.err()).isZero();
+        assertThat(restored.out()).contains("the replaced ledger is kept as");
+        assertThat(ciaf("", "verify").exit()).isZero();
+    }
 }
