@@ -103,13 +103,38 @@ public final class DatasetAnchor {
 
     /** The SHA-256 of one sample, as the tree's leaf data. */
     public static byte[] sampleHash(String sampleId, Object row) {
-        StringBuilder out = new StringBuilder(128);
+        return sampleHash(sampleId, row, new StringBuilder(128), newSha256());
+    }
+
+    // Streaming a million rows: one buffer and one digest per builder, and string rows written directly.
+    private static byte[] sampleHash(String sampleId, Object row, StringBuilder out, MessageDigest md) {
+        out.setLength(0);
         out.append("{\"id\":");
         CanonicalJson.writeString(sampleId, out);
         out.append(",\"row\":");
-        CanonicalJson.write(JsonValues.normalize(row, "row"), out);
+        if (row instanceof List<?> fields && allStrings(fields)) {
+            out.append('[');
+            for (int i = 0; i < fields.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                CanonicalJson.writeString((String) fields.get(i), out);
+            }
+            out.append(']');
+        } else {
+            CanonicalJson.write(JsonValues.normalize(row, "row"), out);
+        }
         out.append('}');
-        return CanonicalJson.sha256(out.toString().getBytes(StandardCharsets.UTF_8));
+        return md.digest(out.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static boolean allStrings(List<?> fields) {
+        for (Object f : fields) {
+            if (!(f instanceof String)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The split a sample goes to under {@code seed} and {@code fractions} (see the class comment). */
@@ -150,6 +175,8 @@ public final class DatasetAnchor {
         private MerkleTreeFile.Builder tree;
         private long read;
         private long skipped;
+        private final StringBuilder sampleText = new StringBuilder(256);
+        private final MessageDigest sampleDigest = newSha256();
 
         private Builder(String datasetId, String split) {
             this.datasetId = Objects.requireNonNull(datasetId, "datasetId");
@@ -206,14 +233,14 @@ public final class DatasetAnchor {
                     stats[i].add(fields.get(i));
                 }
             }
-            leaf(sampleHash(sampleId, fields));
+            leaf(sampleHash(sampleId, fields, sampleText, sampleDigest));
             return this;
         }
 
         /** Adds one sample whose row is any JSON-compatible value (a JSON Lines object, say). */
         public Builder addSample(String sampleId, Object row) {
             if (assigned(sampleId)) {
-                leaf(sampleHash(sampleId, row));
+                leaf(sampleHash(sampleId, row, sampleText, sampleDigest));
             }
             return this;
         }
@@ -380,7 +407,7 @@ public final class DatasetAnchor {
     }
 
     /** Running statistics of one column: missing values, and min/max/mean while every value is numeric. */
-    private static final class Column {
+    static final class Column {
         long count;
         long missing;
         long numeric;
@@ -400,7 +427,7 @@ public final class DatasetAnchor {
             }
             double d;
             try {
-                d = Double.parseDouble(v);
+                d = parse(v);
             } catch (NumberFormatException e) {
                 allNumeric = false;
                 return;
@@ -409,6 +436,27 @@ public final class DatasetAnchor {
             min = Math.min(min, d);
             max = Math.max(max, d);
             sum += d;
+        }
+
+        /**
+         * {@link Double#parseDouble}, with a fast path for integers of up to 18 digits: converting the long is
+         * rounded exactly as parsing the text is, and most columns of real data are integers.
+         */
+        static double parse(String v) {
+            int n = v.length();
+            int i = v.charAt(0) == '-' ? 1 : 0;
+            if (n - i == 0 || n - i > 18) {
+                return Double.parseDouble(v);
+            }
+            long x = 0;
+            for (int k = i; k < n; k++) {
+                char c = v.charAt(k);
+                if (c < '0' || c > '9') {
+                    return Double.parseDouble(v);
+                }
+                x = x * 10 + (c - '0');
+            }
+            return i == 1 ? (x == 0 ? -0.0 : -(double) x) : (double) x;
         }
 
         Map<String, Object> summary() {

@@ -190,4 +190,15 @@ class DatasetAnchorTest {
             assertThat(ledger.entry(position).orElseThrow().type()).isEqualTo("DATASET");
         }
     }
+
+    @Test
+    void theIntegerFastPathParsesExactlyAsDoubleParseDoubleDoes() {
+        for (String v : List.of("0", "-0", "7", "-42", "123456789012345678", "-999999999999999999", "9007199254740993",
+                "1234567890123456789", "3.5", "1e3", "0.1234567890123456789", "00012")) {
+            assertThat(Double.doubleToRawLongBits(DatasetAnchor.Column.parse(v))).as(v)
+                    .isEqualTo(Double.doubleToRawLongBits(Double.parseDouble(v)));
+        }
+        assertThatThrownBy(() -> DatasetAnchor.Column.parse("-")).isInstanceOf(NumberFormatException.class);
+        assertThatThrownBy(() -> DatasetAnchor.Column.parse("12a")).isInstanceOf(NumberFormatException.class);
+    }
 }
