@@ -127,4 +127,29 @@ class RetentionCommandsTest {
         assertThat(restored.out()).contains("the replaced ledger is kept as");
         assertThat(ciaf("", "verify").exit()).isZero();
     }
+
+    @Test
+    void recoverModelAndDatasetPrintTheirReportsAndExitOneWhenSomethingChanged() throws Exception {
+        String csv = "id,age\nx1,40\nx2,51\n";
+        java.nio.file.Path data = java.nio.file.Files.writeString(dir.resolve("train.csv"), csv);
+        try (AuditLedger ledger = AuditLedger.open(home)) {
+            io.ciaf.anchor.DatasetAnchor d = io.ciaf.anchor.DatasetAnchor.builder("loans", "train")
+                    .into(io.ciaf.anchor.Recovery.treeFile(home, "loans", "train"))
+                    .readCsv(new java.io.StringReader(csv), "id").build();
+            d.appendTo(ledger);
+            io.ciaf.anchor.ModelAnchor.builder("credit", "2").parameters(new double[] {1, 2}).authorizedDataset(d)
+                    .build().appendTo(ledger);
+        }
+        CliRun model = ciaf("", "recover", "model", "credit");
+        assertThat(model.exit()).as(model.out() + model.err()).isZero();
+        assertThat(model.out()).contains("\"intact\" : true").contains("\"dataset_id\" : \"loans\"");
+        assertThat(ciaf("", "recover", "model", "nobody").err()).contains("no MODEL anchor of 'nobody'");
+
+        CliRun same = ciaf("", "recover", "dataset", "loans", "--data", data.toString(), "--id-column", "id");
+        assertThat(same.exit()).as(same.out() + same.err()).isZero();
+        java.nio.file.Files.writeString(data, csv.replace("x2,51", "x2,52"));
+        CliRun changed = ciaf("", "recover", "dataset", "loans", "--data", data.toString(), "--id-column", "id");
+        assertThat(changed.exit()).isEqualTo(1);
+        assertThat(changed.out()).contains("\"first_changed_sample\" : 1");
+    }
 }

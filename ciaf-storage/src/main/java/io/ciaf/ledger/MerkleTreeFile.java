@@ -57,10 +57,16 @@ public final class MerkleTreeFile implements AutoCloseable {
         this.root = size == 0 ? Merkle.emptyRoot() : Merkle.root(nodes(), size);
     }
 
-    /** Starts a new tree file; refuses to overwrite one. */
+    /** Starts a new tree file (creating its directory); refuses to overwrite one. */
     public static Builder create(Path file) {
         if (Files.exists(file)) {
             throw new IllegalArgumentException("refusing to overwrite the Merkle tree file " + file);
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the directory " + parent + " for " + file.getFileName(), e);
         }
         return new Builder(file);
     }
