@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
         description = "CIAF for the JVM: the audit ledger and configuration of a CIAF home.",
         subcommands = {InitCommand.class, AppendCommand.class, VerifyCommand.class, CheckpointCommand.class,
             ProveCommand.class, ExportCommand.class, ConfigCommand.class, RetentionCommand.class, HoldCommand.class,
-            SubjectCommand.class, BackupCommand.class, RestoreCommand.class, RecoverCommand.class},
+            SubjectCommand.class, BackupCommand.class, RestoreCommand.class, RecoverCommand.class,
+            RebuildCommand.class, TraceCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 ledger tampered, 2 bad input or usage, 3 could not run (no ledger, I/O)."})
 final class CiafCommand implements Runnable {
 

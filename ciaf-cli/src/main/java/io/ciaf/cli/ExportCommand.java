@@ -17,7 +17,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "export", description = "Write entries as JSON Lines (FORMATS.md), for auditors and other tools.")
+@Command(name = "export", description = "Write entries as JSON Lines (FORMATS.md), for auditors and other tools;"
+        + " 'export audit' writes a model's records.", subcommands = ExportAuditCommand.class)
 final class ExportCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -23,9 +23,19 @@ final class VerifyCommand implements Callable<Integer> {
             + "found intact (faster; use the full one for audits)")
     boolean fromCheckpoint;
 
+    @Option(names = "--entity-type", paramLabel = "model|dataset",
+            description = "Verify one model (its whole recovery integrity map) or one dataset anchor instead")
+    String entityType;
+
+    @Option(names = "--entity-id", paramLabel = "X", description = "The model name or dataset id")
+    String entityId;
+
     @Override
     public Integer call() {
         Console console = parent.console;
+        if (entityType != null || entityId != null) {
+            return verifyEntity(console);
+        }
         try (AuditLedger ledger = AuditLedger.open(console.home(homeOption.home))) {
             VerificationReport report;
             try (Progress progress = new Progress(console, "verifying", ledger.size())) {
@@ -42,5 +52,25 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         return Console.OK;
+    }
+
+    private int verifyEntity(Console console) {
+        if (entityType == null || entityId == null || !(entityType.equals("model") || entityType.equals("dataset"))) {
+            throw new IllegalArgumentException("--entity-type model|dataset and --entity-id go together; got "
+                    + entityType + " / " + entityId);
+        }
+        try (AuditLedger ledger = AuditLedger.open(console.home(homeOption.home))) {
+            io.ciaf.anchor.Recovery recovery = new io.ciaf.anchor.Recovery(ledger);
+            java.util.Map<String, Object> report = entityType.equals("model") ? recovery.recoverModel(entityId, null)
+                    : recovery.verifyDatasetAnchor(entityId);
+            boolean intact = Boolean.TRUE.equals(report.get("intact"));
+            console.out().println((intact ? "OK: " : "FAILED: ") + entityType + " " + entityId);
+            ((java.util.Map<?, ?>) report.get("integrity")).forEach((check, result) -> {
+                java.util.Map<?, ?> r = (java.util.Map<?, ?>) result;
+                console.out().println("  " + check + ": " + (Boolean.TRUE.equals(r.get("ok")) ? "ok" : "FAILED, "
+                        + r.get("problem")));
+            });
+            return intact ? Console.OK : Console.TAMPERED;
+        }
     }
 }

@@ -145,11 +145,27 @@ class RetentionCommandsTest {
         assertThat(model.out()).contains("\"intact\" : true").contains("\"dataset_id\" : \"loans\"");
         assertThat(ciaf("", "recover", "model", "nobody").err()).contains("no MODEL anchor of 'nobody'");
 
+        CliRun entity = ciaf("", "verify", "--entity-type", "model", "--entity-id", "credit");
+        assertThat(entity.exit()).as(entity.out()).isZero();
+        assertThat(entity.out()).startsWith("OK: model credit").contains("  inference_chain: ok");
+        CliRun dataset = ciaf("", "verify", "--entity-type", "dataset", "--entity-id", "loans");
+        assertThat(dataset.exit()).as(dataset.out()).isZero();
+        assertThat(dataset.out()).contains("merkle_proofs: ok");
+        assertThat(ciaf("", "verify", "--entity-type", "person", "--entity-id", "x").exit()).isEqualTo(2);
+
         CliRun same = ciaf("", "recover", "dataset", "loans", "--data", data.toString(), "--id-column", "id");
         assertThat(same.exit()).as(same.out() + same.err()).isZero();
         java.nio.file.Files.writeString(data, csv.replace("x2,51", "x2,52"));
         CliRun changed = ciaf("", "recover", "dataset", "loans", "--data", data.toString(), "--id-column", "id");
         assertThat(changed.exit()).isEqualTo(1);
         assertThat(changed.out()).contains("\"first_changed_sample\" : 1");
+
+        // The tree file no longer matches the anchor once rebuilt from the changed data.
+        java.nio.file.Files.delete(io.ciaf.anchor.Recovery.treeFile(home, "loans", "train"));
+        io.ciaf.anchor.DatasetAnchor.builder("loans", "train").into(io.ciaf.anchor.Recovery.treeFile(home, "loans", "train"))
+                .readCsv(java.nio.file.Files.newBufferedReader(data), "id").build();
+        CliRun broken = ciaf("", "verify", "--entity-type", "dataset", "--entity-id", "loans");
+        assertThat(broken.exit()).isEqualTo(1);
+        assertThat(broken.out()).startsWith("FAILED: dataset loans").contains("the samples changed");
     }
 }

@@ -236,6 +236,39 @@ public final class Recovery {
         return checked;
     }
 
+    /**
+     * Checks one dataset anchor (the latest of {@code datasetId}): its hash, its tree file's root and sample
+     * proofs when the file is in {@code <home>/datasets}, and its inclusion in the latest signed checkpoint.
+     */
+    public Map<String, Object> verifyDatasetAnchor(String datasetId) {
+        List<LedgerEntry> found = ledger.findAll(DatasetAnchor.TYPE, "dataset_id", datasetId);
+        if (found.isEmpty()) {
+            throw new IllegalArgumentException("the ledger has no DATASET anchor of '" + datasetId + "'");
+        }
+        LedgerEntry e = found.get(found.size() - 1);
+        Map<?, ?> p = parse(e.payload().get());
+        Map<String, Object> integrity = new LinkedHashMap<>();
+        integrity.put("dataset_anchor", result(DatasetAnchor.hashMatches(p), DatasetAnchor.hashMatches(p) ? null
+                : "dataset_hash does not match its members"));
+        List<String> problems = new ArrayList<>();
+        int checked = checkLedgerProofs(List.of(e.position()), problems);
+        Path named = treeFile(ledger.home(), datasetId, String.valueOf(p.get("split")));
+        Path tree = Files.exists(named) ? named : treeFiles().get(String.valueOf(p.get("merkle_root")));
+        if (tree != null) {
+            checked += checkSamples(tree, p, problems);
+        }
+        Map<String, Object> proofs = result(problems.isEmpty(), problems.isEmpty() ? null : String.join("; ", problems));
+        proofs.put("checked", checked);
+        proofs.put("tree_file", tree == null ? null : tree.toString());
+        integrity.put("merkle_proofs", proofs);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("dataset_id", datasetId);
+        out.put("position", e.position());
+        out.put("integrity", integrity);
+        out.put("intact", integrity.values().stream().allMatch(v -> Boolean.TRUE.equals(((Map<?, ?>) v).get("ok"))));
+        return out;
+    }
+
     /** Where a dataset's tree file goes by convention: {@code <home>/datasets/<dataset id>-<split>.tree}. */
     public static Path treeFile(Path home, String datasetId, String split) {
         String name = (datasetId + "-" + split).replaceAll("[^A-Za-z0-9._-]", "_");

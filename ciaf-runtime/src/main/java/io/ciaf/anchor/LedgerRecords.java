@@ -1,0 +1,109 @@
+package io.ciaf.anchor;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.ciaf.api.MetadataRecord;
+import io.ciaf.api.Stage;
+import io.ciaf.ledger.AuditLedger;
+import io.ciaf.storage.internal.RecordJson;
+
+/**
+ * The metadata records held in the ledger's METADATA entries, read back from the ledger alone: for rebuilding
+ * the metadata backend, for the pipeline trace as it stood at a past point, and for audit exports. Each record
+ * is rebuilt from its payload and its {@code metadata_hash} recomputed; a mismatch is counted, never hidden.
+ */
+public final class LedgerRecords {
+
+    /** What reading found. */
+    public record Result(List<MetadataRecord> records, long erased, long unreadable, long hashMismatches,
+            List<String> problems) {
+    }
+
+    private LedgerRecords() {
+    }
+
+    /**
+     * The records of {@code model} ({@code null}: every model) in entries up to position {@code lastPosition}
+     * (inclusive; negative: the end) whose record timestamp is not before {@code from} (null: any), in ledger
+     * order.
+     */
+    public static Result read(AuditLedger ledger, String model, long lastPosition, Instant from) {
+        long size = ledger.size();
+        long last = lastPosition < 0 || lastPosition >= size ? size - 1 : lastPosition;
+        List<MetadataRecord> records = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        long[] counts = new long[3];
+        String member = model == null ? null
+                : "\"model_name\":" + io.ciaf.api.internal.CanonicalJson.quote(model);
+        ledger.scan(0, last, e -> {
+            if (!"METADATA".equals(e.type())) {
+                return;
+            }
+            if (e.payload().isEmpty()) {
+                counts[0]++;
+                return;
+            }
+            String text = e.payload().get();
+            if (member != null && !text.contains(member)) {
+                return;
+            }
+            MetadataRecord r;
+            try {
+                Map<?, ?> p = RecordJson.MAPPER.readValue(text, Map.class);
+                r = fromPayload(p);
+                if (!r.metadataHash().equals(p.get("metadata_hash"))) {
+                    counts[2]++;
+                    if (problems.size() < 20) {
+                        problems.add("position " + e.position() + ": metadata_hash does not match the metadata");
+                    }
+                }
+            } catch (IOException | RuntimeException ex) {
+                counts[1]++;
+                if (problems.size() < 20) {
+                    problems.add("position " + e.position() + ": not a metadata record (" + ex.getMessage() + ")");
+                }
+                return;
+            }
+            if ((model == null || model.equals(r.model())) && (from == null || !r.timestamp().isBefore(from))) {
+                records.add(r);
+            }
+        });
+        return new Result(records, counts[0], counts[1], counts[2], problems);
+    }
+
+    /** A record from a METADATA payload as the capture pipeline writes it. */
+    public static MetadataRecord fromPayload(Map<?, ?> p) {
+        MetadataRecord.Builder b = MetadataRecord.builder(string(p, "model_name"), Stage.parse(string(p, "stage")),
+                string(p, "event_type"));
+        b.id(UUID.fromString(string(p, "id"))).timestamp(Instant.parse(string(p, "timestamp")));
+        if (p.get("model_version") instanceof String v) {
+            b.version(v);
+        }
+        if (p.get("details") instanceof String d) {
+            b.details(d);
+        }
+        if (p.get("parent_id") instanceof String parent) {
+            b.parentId(UUID.fromString(parent));
+        }
+        if (p.get("metadata") instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> b.put(String.valueOf(k), v));
+        }
+        if (p.get("validation_errors") instanceof List<?> errors) {
+            b.validationErrors(errors.stream().map(String::valueOf).toList());
+        }
+        return b.build();
+    }
+
+    private static String string(Map<?, ?> p, String key) {
+        Object v = p.get(key);
+        if (!(v instanceof String)) {
+            throw new IllegalArgumentException("no string '" + key + "'");
+        }
+        return (String) v;
+    }
+}
