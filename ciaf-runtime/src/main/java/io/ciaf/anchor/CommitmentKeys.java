@@ -51,6 +51,8 @@ public final class CommitmentKeys implements AutoCloseable {
     private final Path file;
     private final Connection connection;
     private final SecureRandom random = new SecureRandom();
+    /** HMAC keys in use, so that committing to many values does not read the same key each time. */
+    private final java.util.Map<String, byte[]> hmacKeys = new java.util.HashMap<>();
 
     private CommitmentKeys(Path file, Connection connection) {
         this.file = file;
@@ -124,12 +126,16 @@ public final class CommitmentKeys implements AutoCloseable {
                 if (hmacKeyId == null || hmacKeyId.isBlank()) {
                     throw new IllegalArgumentException("an HMAC_SHA256 commitment needs a key id, e.g. 'hmac:<model>'");
                 }
-                byte[] key = secret(hmacKeyId);
+                byte[] key = hmacKeys.get(hmacKeyId);
+                if (key == null) {
+                    key = secret(hmacKeyId);
+                }
                 if (key == null) {
                     key = new byte[SECRET_BYTES];
                     random.nextBytes(key);
                     store(hmacKeyId, kind, key);
                 }
+                hmacKeys.put(hmacKeyId, key);
                 return new Commitment(kind, CanonicalJson.hex(hmac(key, bytes)), hmacKeyId, null);
             }
             default:
@@ -180,6 +186,7 @@ public final class CommitmentKeys implements AutoCloseable {
      * @return whether it was here
      */
     public synchronized boolean erase(String keyId) {
+        hmacKeys.remove(keyId);
         try (PreparedStatement s = connection.prepareStatement("DELETE FROM secrets WHERE id=?")) {
             s.setString(1, keyId);
             boolean removed = s.executeUpdate() > 0;
@@ -189,6 +196,30 @@ public final class CommitmentKeys implements AutoCloseable {
             return removed;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot erase " + keyId + " from " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs {@code work} (commitments) in one transaction, so that many new salts cost one fsync; they are all
+     * durable, or none is, when this returns.
+     */
+    public synchronized <T> T inTransaction(java.util.function.Supplier<T> work) {
+        try {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.get();
+                connection.commit();
+                return result;
+            } catch (RuntimeException e) {
+                connection.rollback();
+                hmacKeys.clear();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            hmacKeys.clear();
+            throw new IllegalStateException("cannot commit secrets to " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -61,6 +61,33 @@ public final class InferenceReceipts {
         return receipt;
     }
 
+    /**
+     * Makes the next receipt of {@code model} without appending it: the caller appends {@link #entry} of each,
+     * in order, in one batch (the capture pipeline does, beside the records), and calls {@link #forgetHeads} if
+     * that append fails.
+     */
+    public synchronized InferenceReceipt prepare(String model, String modelAnchor, String requestId, Object input,
+            Object output, CommitmentKind kind) {
+        String hmacKey = "hmac:" + model;
+        Commitment in = keys.commit(kind, input, hmacKey);
+        Commitment out = keys.commit(kind, output, hmacKey);
+        String previous = heads.containsKey(model) ? heads.get(model) : latestDigest(model);
+        InferenceReceipt receipt = new InferenceReceipt(TimeOrderedIds.next().toString(), model, modelAnchor,
+                requestId, in, out, List.of(), previous);
+        heads.put(model, receipt.digest());
+        return receipt;
+    }
+
+    /** The ledger entry of a prepared receipt. */
+    public static io.ciaf.ledger.NewEntry entry(InferenceReceipt r) {
+        return io.ciaf.ledger.NewEntry.of(InferenceReceipt.TYPE, r.toPayload(), "receipt:" + r.receiptId());
+    }
+
+    /** Forgets the chain heads, which are read from the ledger again: after a batch of prepared ones failed. */
+    public synchronized void forgetHeads() {
+        heads.clear();
+    }
+
     private String latestDigest(String model) {
         return ledger.findLast(InferenceReceipt.TYPE, "model", model)
                 .flatMap(LedgerEntry::payload)

@@ -88,6 +88,16 @@ public final class CaptureHooks {
             Map<String, Object> m = c.metadata();
             m.put("class", site.className());
             m.put("method", site.methodName());
+            if (site.stage() == Stage.INFERENCE && !"off".equals(r.config.inferenceReceipts())) {
+                Map<String, Object> input = new LinkedHashMap<>();
+                int n = args == null ? 0 : args.length;
+                for (int i = 0; i < n; i++) {
+                    String name = i < site.parameterNames().length ? site.parameterNames()[i] : "arg" + i;
+                    boolean secret = i < site.redacted().length && site.redacted()[i];
+                    input.put(name, secret ? REDACTED : snapshot(args[i], "arguments." + name, r));
+                }
+                c.receiptInput = input;
+            }
             if (site.arguments() && args != null) {
                 Map<String, Object> summary = new LinkedHashMap<>();
                 for (int i = 0; i < args.length; i++) {
@@ -133,6 +143,10 @@ public final class CaptureHooks {
         try {
             if (thrown == null && c.captureResult) {
                 c.metadata().put("result", summarize(result, c.runtime()));
+            }
+            if (thrown == null && c.receiptInput != null) {
+                c.receiptOutput = snapshot(result, "result", c.runtime());
+                c.receiptReady = true;
             }
             c.outcome(thrown);
             c.close();
@@ -256,6 +270,18 @@ public final class CaptureHooks {
             out.put("size", v instanceof Map ? ((Map<?, ?>) v).size() : ((java.util.Collection<?>) v).size());
         }
         return out;
+    }
+
+    /**
+     * The value as JSON, copied now (the caller may change it after the call), for a commitment; what cannot be
+     * written as JSON (an arbitrary object) is committed to as its summary instead.
+     */
+    private static Object snapshot(Object v, String path, CiafRuntime r) {
+        try {
+            return io.ciaf.api.internal.JsonValues.normalize(v, path);
+        } catch (RuntimeException e) {
+            return summarize(v, r);
+        }
     }
 
     /** The JVM descriptor of a method, as class files and Byte Buddy write it. */

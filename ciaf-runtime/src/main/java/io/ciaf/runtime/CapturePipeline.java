@@ -96,9 +96,7 @@ final class CapturePipeline implements Runnable {
             try {
                 MetadataRecord.Builder b = MetadataRecord.builder(e.model, e.stage, e.event)
                         .timestamp(e.start).putAll(e.metadata);
-                if (e.id != null) {
-                    b.id(e.id);
-                }
+                b.id(e.id()); // made here, off the application thread, when nobody asked for it before
                 if (e.version != null && !e.version.isEmpty()) {
                     b.version(e.version);
                 }
@@ -124,8 +122,18 @@ final class CapturePipeline implements Runnable {
             for (MetadataRecord r : validated) {
                 entries.add(NewEntry.ofCanonicalMembers("METADATA", payload(r), r.id().toString()));
             }
-            long last = ledger.appendAll(entries).get(entries.size() - 1).position();
-            committed.addAndGet(entries.size());
+            int recordCount = entries.size();
+            entries.addAll(receiptEntries(events, validated));
+            long last;
+            try {
+                last = ledger.appendAll(entries).get(entries.size() - 1).position();
+            } catch (RuntimeException ex) {
+                if (receipts != null) {
+                    receipts.forgetHeads();
+                }
+                throw ex;
+            }
+            committed.addAndGet(recordCount);
             checkLedgerFileStillThere();
             session.progress(last);
             // Durable now: the ledger is the source of truth. The backend, a view, is written by another
@@ -146,6 +154,76 @@ final class CapturePipeline implements Runnable {
                 e.done();
             }
         }
+    }
+
+    private io.ciaf.anchor.CommitmentKeys keys;
+    private io.ciaf.anchor.InferenceReceipts receipts;
+    /** Each model's latest MODEL anchor hash ("" when it has none), looked up again after a minute. */
+    private final Map<String, Map.Entry<String, Long>> modelAnchors = new java.util.HashMap<>();
+
+    /**
+     * Inference receipts for the INFERENCE-stage calls of this batch that carry their arguments and result
+     * ({@code capture.inference_receipts}), to be appended right after their records; their secrets are
+     * committed to the key store first, in one transaction.
+     */
+    private List<NewEntry> receiptEntries(List<MetadataCapture> events, List<MetadataRecord> validated) {
+        String mode = config.inferenceReceipts();
+        if ("off".equals(mode)) {
+            return List.of();
+        }
+        java.util.Set<java.util.UUID> kept = new java.util.HashSet<>();
+        for (MetadataRecord r : validated) {
+            kept.add(r.id());
+        }
+        List<MetadataCapture> due = new ArrayList<>();
+        for (MetadataCapture e : events) {
+            if (e.receiptReady && e.id != null && kept.contains(e.id)) {
+                due.add(e);
+            }
+        }
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        try {
+            if (keys == null) {
+                keys = io.ciaf.anchor.CommitmentKeys.open(config.home());
+                receipts = new io.ciaf.anchor.InferenceReceipts(ledger, keys);
+            }
+            io.ciaf.anchor.CommitmentKind kind = switch (mode) {
+                case "salted" -> io.ciaf.anchor.CommitmentKind.SALTED;
+                case "plaintext" -> io.ciaf.anchor.CommitmentKind.PLAINTEXT;
+                default -> io.ciaf.anchor.CommitmentKind.HMAC_SHA256;
+            };
+            return keys.inTransaction(() -> {
+                List<NewEntry> out = new ArrayList<>(due.size());
+                for (MetadataCapture e : due) {
+                    io.ciaf.anchor.InferenceReceipt r = receipts.prepare(e.model, modelAnchor(e.model),
+                            e.id.toString(), e.receiptInput, e.receiptOutput, kind);
+                    out.add(io.ciaf.anchor.InferenceReceipts.entry(r));
+                }
+                return out;
+            });
+        } catch (RuntimeException ex) {
+            if (receipts != null) {
+                receipts.forgetHeads();
+            }
+            Problems.report("receipts", "inference receipts could not be made; the records are committed"
+                    + " without them", ex);
+            return List.of();
+        }
+    }
+
+    private String modelAnchor(String model) {
+        Map.Entry<String, Long> known = modelAnchors.get(model);
+        if (known == null || System.nanoTime() - known.getValue() > 60_000_000_000L) {
+            String hash = ledger.findLast(io.ciaf.anchor.ModelAnchor.TYPE, "model_name", model)
+                    .flatMap(io.ciaf.ledger.LedgerEntry::payload)
+                    .map(p -> p.replaceAll("(?s).*\"model_hash\":\"([0-9a-f]{64})\".*", "$1"))
+                    .filter(h -> h.length() == 64).orElse("");
+            known = Map.entry(hash, System.nanoTime());
+            modelAnchors.put(model, known);
+        }
+        return known.getKey().isEmpty() ? null : known.getKey();
     }
 
     // SQLite keeps writing to a deleted file through its open handle, and all of it vanishes at exit: say so.

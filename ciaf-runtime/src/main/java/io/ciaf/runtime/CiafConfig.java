@@ -53,6 +53,9 @@ public final class CiafConfig {
                 "days transient entries (SESSION_START, SESSION_END, DROPPED) are kept");
         key("retention.auto_cleanup", "CIAF_AUTO_CLEANUP", "false",
                 "whether expired records are removed automatically (enforced by the retention commands)");
+        key("capture.inference_receipts", "CIAF_CAPTURE_INFERENCE_RECEIPTS", "off",
+                "off, hmac, salted or plaintext: captured INFERENCE-stage methods also get an inference receipt"
+                        + " committing to their arguments and result this way");
         key("capture.mode", "CIAF_CAPTURE_MODE", "async",
                 "async: calls return at once, records durable within the flush interval; sync: calls return"
                         + " after their record is durable");
@@ -159,6 +162,11 @@ public final class CiafConfig {
     }
 
     /** True when calls wait for their record to be durable by default. */
+    /** How captured INFERENCE-stage calls commit to their arguments and result: off, hmac, salted or plaintext. */
+    public String inferenceReceipts() {
+        return (String) values.get("capture.inference_receipts");
+    }
+
     public boolean syncByDefault() {
         return "sync".equals(values.get("capture.mode"));
     }
@@ -432,6 +440,8 @@ public final class CiafConfig {
                         return bool(v, where);
                     case "capture.mode":
                         return oneOf(v, where, "async", "sync");
+                    case "capture.inference_receipts":
+                        return oneOf(v, where, "off", "hmac", "salted", "plaintext");
                     case "capture.overload":
                         return oneOf(v, where, "block", "drop");
                     case "storage.backend": {

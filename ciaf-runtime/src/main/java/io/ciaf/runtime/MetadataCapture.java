@@ -48,6 +48,14 @@ public final class MetadataCapture implements AutoCloseable {
     private boolean closed;
     /** Set by {@link CaptureHooks}: whether the captured method's return value is summarized. */
     boolean captureResult;
+    /**
+     * Set by {@link CaptureHooks} for an INFERENCE-stage call when receipts are on: the arguments (redacted ones
+     * as a marker) and the result, as JSON values snapshotted on the calling thread; the pipeline commits to
+     * them in an inference receipt.
+     */
+    Map<String, Object> receiptInput;
+    Object receiptOutput;
+    boolean receiptReady;
 
     MetadataCapture(CiafRuntime runtime, String model, String version, Stage stage, String event, boolean sync) {
         this.runtime = runtime;

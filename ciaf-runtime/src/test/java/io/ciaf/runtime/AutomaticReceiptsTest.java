@@ -1,0 +1,122 @@
+package io.ciaf.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Method;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.ciaf.anchor.CommitmentKeys;
+import io.ciaf.anchor.InferenceReceipt;
+import io.ciaf.anchor.InferenceReceipts;
+import io.ciaf.anchor.ModelAnchor;
+import io.ciaf.api.CaptureMetadata;
+import io.ciaf.api.Stage;
+import io.ciaf.ledger.AuditLedger;
+import io.ciaf.ledger.LedgerEntry;
+
+/**
+ * {@code capture.inference_receipts}: a captured INFERENCE-stage call also gets a receipt committing to its
+ * arguments and result, in the same ledger batch as its record. Calls go through {@link CaptureHooks} exactly as
+ * the agent's advice and the aspect make them.
+ */
+class AutomaticReceiptsTest {
+
+    @TempDir
+    Path home;
+
+    @AfterEach
+    void reset() {
+        Ciaf.resetForTests();
+    }
+
+    public static final class Scorer {
+        @CaptureMetadata(model = "credit", stage = Stage.INFERENCE, event = "score")
+        public static boolean score(double[] features, String applicant, String apiToken) {
+            return features[0] > 0.5;
+        }
+
+        @CaptureMetadata(model = "credit", stage = Stage.TRAINING, event = "fit")
+        public static int fit(int epochs) {
+            return epochs;
+        }
+    }
+
+    private static Object call(Method m, Object... args) throws Exception {
+        Object token = CaptureHooks.enter(m, args);
+        Object result = m.invoke(null, args);
+        CaptureHooks.exit(token, result, null);
+        return result;
+    }
+
+    private void start(String mode) {
+        Ciaf.start(CiafConfig.load(Map.of("CIAF_HOME", home.toString(), "CIAF_CHECKPOINT_INTERVAL_SECONDS", "0",
+                "CIAF_CAPTURE_INFERENCE_RECEIPTS", mode), new Properties(), null));
+    }
+
+    @Test
+    void everyInferenceCallGetsAReceiptWhoseCommitmentsOpenWithItsArgumentsAndResult() throws Exception {
+        String anchorHash;
+        try (AuditLedger ledger = AuditLedger.create(home, "ciaf.test/receipts")) {
+            ModelAnchor.builder("credit", "1").parameters(new double[] {1}).build().appendTo(ledger);
+            anchorHash = parse(ledger.findLast("MODEL", "model_name", "credit").flatMap(LedgerEntry::payload)
+                    .orElseThrow()).get("model_hash").toString();
+        }
+        start("hmac");
+        Method score = Scorer.class.getMethod("score", double[].class, String.class, String.class);
+        Method fit = Scorer.class.getMethod("fit", int.class);
+        for (int i = 0; i < 5; i++) {
+            call(score, new double[] {i / 4.0, 2}, "applicant-" + i, "secret-" + i);
+        }
+        call(fit, 10);
+        Ciaf.shutdown();
+
+        try (AuditLedger ledger = AuditLedger.open(home); CommitmentKeys keys = CommitmentKeys.open(home)) {
+            List<LedgerEntry> found = ledger.findAll("INFERENCE", "model", "credit");
+            assertThat(found).hasSize(5);
+            assertThat(InferenceReceipts.verifyChain(ledger, "credit").intact()).isTrue();
+            for (int i = 0; i < 5; i++) {
+                InferenceReceipt r = InferenceReceipt.fromPayload(parse(found.get(i).payload()
+                        .orElseThrow()));
+                assertThat(r.modelAnchor()).isEqualTo(anchorHash);
+                assertThat(r.input().kind().name()).isEqualTo("HMAC_SHA256");
+                LedgerEntry record = ledger.findByIdempotencyKey(r.requestId()).orElseThrow();
+                assertThat(record.type()).isEqualTo("METADATA");
+                assertThat(record.position()).isLessThan(found.get(i).position());
+                Map<String, Object> input = new LinkedHashMap<>();
+                input.put("features", List.of(i / 4.0, 2.0));
+                input.put("applicant", "applicant-" + i);
+                input.put("apiToken", "[REDACTED]");
+                assertThat(keys.opens(r.input(), input)).isEqualTo(CommitmentKeys.Opening.MATCHES);
+                input.put("applicant", "applicant-9");
+                assertThat(keys.opens(r.input(), input)).isEqualTo(CommitmentKeys.Opening.DOES_NOT_MATCH);
+                assertThat(keys.opens(r.output(), i / 4.0 > 0.5)).isEqualTo(CommitmentKeys.Opening.MATCHES);
+                assertThat(found.get(i).payload().orElseThrow()).doesNotContain("applicant-").doesNotContain("secret-");
+            }
+            assertThat(ledger.verify().size()).isEqualTo(ledger.size());
+        }
+    }
+
+    @Test
+    void receiptsAreOffByDefault() throws Exception {
+        Ciaf.start(CiafConfig.load(Map.of("CIAF_HOME", home.toString(), "CIAF_CHECKPOINT_INTERVAL_SECONDS", "0"),
+                new Properties(), null));
+        call(Scorer.class.getMethod("score", double[].class, String.class, String.class), new double[] {1}, "a", "t");
+        Ciaf.shutdown();
+        try (AuditLedger ledger = AuditLedger.open(home)) {
+            assertThat(ledger.findAll("INFERENCE", "model", "credit")).isEmpty();
+            assertThat(ledger.findAll("METADATA", "model_name", "credit")).hasSize(1);
+        }
+    }
+
+    private static Map<?, ?> parse(String json) throws java.io.IOException {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, Map.class);
+    }
+}
