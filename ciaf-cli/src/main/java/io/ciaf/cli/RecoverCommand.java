@@ -62,8 +62,9 @@ final class RecoverCommand implements Runnable {
         }
     }
 
-    @Command(name = "dataset", description = "Re-anchor a dataset's data as its anchor describes and compare the"
-            + " Merkle roots; names the first changed sample when the tree file is in <home>/datasets.")
+    @Command(name = "dataset", description = "Check a dataset anchor: its hash, its inclusion in the latest"
+            + " checkpoint and its tree file's sample proofs (--verify-merkle, the default); with --data, also"
+            + " re-anchor the data as the anchor describes and name the first changed sample.")
     static final class Dataset implements Callable<Integer> {
         @ParentCommand
         RecoverCommand parent;
@@ -73,8 +74,10 @@ final class RecoverCommand implements Runnable {
         String id;
         @Option(names = "--split", paramLabel = "S", description = "The split (default: the latest anchor of ID).")
         String split;
-        @Option(names = "--data", required = true, paramLabel = "FILE")
+        @Option(names = "--data", paramLabel = "FILE", description = "The data file to compare with the anchor.")
         Path data;
+        @Option(names = "--verify-merkle", description = "Check the tree file's root and sample proofs (always done).")
+        boolean verifyMerkle;
         @Option(names = "--format", paramLabel = "F", description = "csv, arff or jsonl (default: from the file name).")
         String format;
         @Option(names = "--id-column", paramLabel = "C", description = "Sample id column or field (default: line number).")
@@ -83,6 +86,11 @@ final class RecoverCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             Console console = parent.parent.console;
+            if (data == null) {
+                try (AuditLedger ledger = AuditLedger.open(console.home(homeOption.home))) {
+                    return print(console, new Recovery(ledger).verifyDatasetAnchor(id));
+                }
+            }
             String f = format != null ? format : data.getFileName().toString().replaceAll(".*\\.", "");
             if (!f.equals("csv") && !f.equals("arff") && !f.equals("jsonl")) {
                 throw new IllegalArgumentException("--format must be csv, arff or jsonl; got '" + f + "'");

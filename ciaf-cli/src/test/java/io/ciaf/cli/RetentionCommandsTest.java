@@ -155,6 +155,9 @@ class RetentionCommandsTest {
 
         CliRun same = ciaf("", "recover", "dataset", "loans", "--data", data.toString(), "--id-column", "id");
         assertThat(same.exit()).as(same.out() + same.err()).isZero();
+        CliRun intactMerkle = ciaf("", "recover", "dataset", "loans", "--verify-merkle");
+        assertThat(intactMerkle.exit()).as(intactMerkle.out()).isZero();
+        assertThat(intactMerkle.out()).contains("\"checked\" : 4");
         java.nio.file.Files.writeString(data, csv.replace("x2,51", "x2,52"));
         CliRun changed = ciaf("", "recover", "dataset", "loans", "--data", data.toString(), "--id-column", "id");
         assertThat(changed.exit()).isEqualTo(1);
@@ -164,6 +167,9 @@ class RetentionCommandsTest {
         java.nio.file.Files.delete(io.ciaf.anchor.Recovery.treeFile(home, "loans", "train"));
         io.ciaf.anchor.DatasetAnchor.builder("loans", "train").into(io.ciaf.anchor.Recovery.treeFile(home, "loans", "train"))
                 .readCsv(java.nio.file.Files.newBufferedReader(data), "id").build();
+        CliRun merkle = ciaf("", "recover", "dataset", "loans", "--verify-merkle");
+        assertThat(merkle.exit()).isEqualTo(1);
+        assertThat(merkle.out()).contains("the samples changed").contains("\"intact\" : false");
         CliRun broken = ciaf("", "verify", "--entity-type", "dataset", "--entity-id", "loans");
         assertThat(broken.exit()).isEqualTo(1);
         assertThat(broken.out()).startsWith("FAILED: dataset loans").contains("the samples changed");

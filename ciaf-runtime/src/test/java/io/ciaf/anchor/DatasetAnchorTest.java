@@ -201,4 +201,27 @@ class DatasetAnchorTest {
         assertThatThrownBy(() -> DatasetAnchor.Column.parse("-")).isInstanceOf(NumberFormatException.class);
         assertThatThrownBy(() -> DatasetAnchor.Column.parse("12a")).isInstanceOf(NumberFormatException.class);
     }
+
+    @Test
+    void rowsRepeatedUnderAnotherIdAreCountedAsDuplicates() {
+        StringBuilder csv = new StringBuilder("id,age,sex\n");
+        for (int i = 0; i < 5000; i++) {
+            csv.append("r").append(i).append(',').append(i % 1000).append(",f\n"); // each row 5 times
+        }
+        DatasetAnchor a = DatasetAnchor.builder("d", "full").countDuplicates().into(dir.resolve("dup.tree"))
+                .readCsv(new StringReader(csv.toString().replace("id,age,sex", "rid,age,sex")), null).build();
+        assertThat(a.toPayload()).containsEntry("duplicates", 0L); // the row includes its distinct rid
+        DatasetAnchor b = DatasetAnchor.builder("d", "full").countDuplicates().into(dir.resolve("dup2.tree"))
+                .readJsonLines(new StringReader("{\"v\":1}\n{\"v\":2}\n{\"v\":1}\n"), null).build();
+        assertThat(b.toPayload()).containsEntry("duplicates", 1L);
+        StringBuilder rows = new StringBuilder("age,sex\n");
+        for (int i = 0; i < 5000; i++) {
+            rows.append(i % 1000).append(",f\n");
+        }
+        DatasetAnchor c = DatasetAnchor.builder("d", "full").countDuplicates().into(dir.resolve("dup3.tree"))
+                .readCsv(new StringReader(rows.toString()), null).build();
+        assertThat(c.toPayload()).containsEntry("duplicates", 4000L);
+        assertThat(DatasetAnchor.builder("d", "full").into(dir.resolve("dup4.tree"))
+                .readCsv(new StringReader(rows.toString()), null).build().toPayload()).doesNotContainKey("duplicates");
+    }
 }
