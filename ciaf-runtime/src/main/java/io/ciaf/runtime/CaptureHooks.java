@@ -98,6 +98,21 @@ public final class CaptureHooks {
                 }
                 c.receiptInput = input;
             }
+            if (site.stage() == Stage.TRAINING && r.config.modelAnchors()) {
+                Map<String, Object> hyper = new LinkedHashMap<>();
+                int n = args == null ? 0 : args.length;
+                for (int i = 0; i < n; i++) {
+                    Object a = args[i];
+                    boolean secret = i < site.redacted().length && site.redacted()[i];
+                    if (!secret && (a instanceof Number || a instanceof Boolean || a instanceof String
+                            || a instanceof Enum<?>)) {
+                        hyper.put(i < site.parameterNames().length ? site.parameterNames()[i] : "arg" + i,
+                                summarize(a, r));
+                    }
+                }
+                c.anchorHyperparameters = hyper;
+                c.anchorMethod = site.className() + "." + site.methodName();
+            }
             if (site.arguments() && args != null) {
                 Map<String, Object> summary = new LinkedHashMap<>();
                 for (int i = 0; i < args.length; i++) {
@@ -143,6 +158,9 @@ public final class CaptureHooks {
         try {
             if (thrown == null && c.captureResult) {
                 c.metadata().put("result", summarize(result, c.runtime()));
+            }
+            if (thrown == null && c.anchorHyperparameters != null) {
+                parametersOf(result, c);
             }
             if (thrown == null && c.receiptInput != null) {
                 c.receiptOutput = snapshot(result, "result", c.runtime());
@@ -270,6 +288,29 @@ public final class CaptureHooks {
             out.put("size", v instanceof Map ? ((Map<?, ?>) v).size() : ((java.util.Collection<?>) v).size());
         }
         return out;
+    }
+
+    /** Copies the parameters a training method returned (arrays are copied: the caller may change them). */
+    private static void parametersOf(Object result, MetadataCapture c) {
+        if (result instanceof double[] d) {
+            c.anchorParameters = new double[][] {d.clone()};
+        } else if (result instanceof double[][] dd) {
+            double[][] copy = new double[dd.length][];
+            for (int i = 0; i < dd.length; i++) {
+                copy[i] = dd[i] == null ? new double[0] : dd[i].clone();
+            }
+            c.anchorParameters = copy;
+        } else if (result instanceof float[] f) {
+            double[] d = new double[f.length];
+            for (int i = 0; i < f.length; i++) {
+                d[i] = f[i];
+            }
+            c.anchorParameters = new double[][] {d};
+        } else if (result instanceof java.nio.file.Path p) {
+            c.anchorFile = p;
+        } else if (result instanceof java.io.File f) {
+            c.anchorFile = f.toPath();
+        }
     }
 
     /**

@@ -123,6 +123,7 @@ final class CapturePipeline implements Runnable {
                 entries.add(NewEntry.ofCanonicalMembers("METADATA", payload(r), r.id().toString()));
             }
             int recordCount = entries.size();
+            entries.addAll(anchorEntries(events, validated));
             entries.addAll(receiptEntries(events, validated));
             long last;
             try {
@@ -131,6 +132,7 @@ final class CapturePipeline implements Runnable {
                 if (receipts != null) {
                     receipts.forgetHeads();
                 }
+                modelAnchors.clear();
                 throw ex;
             }
             committed.addAndGet(recordCount);
@@ -211,6 +213,46 @@ final class CapturePipeline implements Runnable {
                     + " without them", ex);
             return List.of();
         }
+    }
+
+    /**
+     * Model anchors for the TRAINING-stage calls of this batch that returned their parameters
+     * ({@code capture.model_anchors}); each also becomes the model's anchor for later receipts.
+     */
+    private List<NewEntry> anchorEntries(List<MetadataCapture> events, List<MetadataRecord> validated) {
+        if (!config.modelAnchors()) {
+            return List.of();
+        }
+        java.util.Set<java.util.UUID> kept = new java.util.HashSet<>();
+        for (MetadataRecord r : validated) {
+            kept.add(r.id());
+        }
+        List<NewEntry> out = new ArrayList<>();
+        for (MetadataCapture e : events) {
+            if (e.id == null || !kept.contains(e.id) || (e.anchorParameters == null && e.anchorFile == null)) {
+                continue;
+            }
+            try {
+                io.ciaf.anchor.ModelAnchor.Builder b = io.ciaf.anchor.ModelAnchor.builder(e.model,
+                        e.version == null || e.version.isEmpty() ? "unversioned" : e.version)
+                        .architecture(Map.of("trained_by", e.anchorMethod, "record", e.id.toString()))
+                        .hyperparameters(e.anchorHyperparameters);
+                if (e.anchorParameters != null) {
+                    for (double[] p : e.anchorParameters) {
+                        b.parameters(p);
+                    }
+                } else {
+                    b.parametersFile(e.anchorFile);
+                }
+                io.ciaf.anchor.ModelAnchor anchor = b.build();
+                out.add(NewEntry.of(io.ciaf.anchor.ModelAnchor.TYPE, anchor.toPayload(), "model:" + anchor.modelHash()));
+                modelAnchors.put(e.model, Map.entry(anchor.modelHash(), System.nanoTime()));
+            } catch (RuntimeException ex) {
+                Problems.report("model-anchor:" + e.model, "a model anchor for '" + e.model + "' could not be made;"
+                        + " its training record is committed without it", ex);
+            }
+        }
+        return out;
     }
 
     private String modelAnchor(String model) {

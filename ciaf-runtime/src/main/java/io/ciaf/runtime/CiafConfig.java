@@ -56,6 +56,9 @@ public final class CiafConfig {
         key("capture.inference_receipts", "CIAF_CAPTURE_INFERENCE_RECEIPTS", "off",
                 "off, hmac, salted or plaintext: captured INFERENCE-stage methods also get an inference receipt"
                         + " committing to their arguments and result this way");
+        key("capture.model_anchors", "CIAF_CAPTURE_MODEL_ANCHORS", "off",
+                "on: a captured TRAINING-stage method that returns its parameters (double[], double[][], float[]) or"
+                        + " the saved model file (Path, File) also gets a model anchor");
         key("capture.mode", "CIAF_CAPTURE_MODE", "async",
                 "async: calls return at once, records durable within the flush interval; sync: calls return"
                         + " after their record is durable");
@@ -162,6 +165,11 @@ public final class CiafConfig {
     }
 
     /** True when calls wait for their record to be durable by default. */
+    /** Whether captured TRAINING-stage calls that return their parameters also get a model anchor. */
+    public boolean modelAnchors() {
+        return "on".equals(values.get("capture.model_anchors"));
+    }
+
     /** How captured INFERENCE-stage calls commit to their arguments and result: off, hmac, salted or plaintext. */
     public String inferenceReceipts() {
         return (String) values.get("capture.inference_receipts");
@@ -440,6 +448,8 @@ public final class CiafConfig {
                         return bool(v, where);
                     case "capture.mode":
                         return oneOf(v, where, "async", "sync");
+                    case "capture.model_anchors":
+                        return oneOf(v, where, "off", "on");
                     case "capture.inference_receipts":
                         return oneOf(v, where, "off", "hmac", "salted", "plaintext");
                     case "capture.overload":

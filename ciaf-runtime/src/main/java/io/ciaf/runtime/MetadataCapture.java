@@ -54,6 +54,11 @@ public final class MetadataCapture implements AutoCloseable {
      * them in an inference receipt.
      */
     Map<String, Object> receiptInput;
+    /** Set by {@link CaptureHooks} for a TRAINING-stage call when model anchors are on (see CapturePipeline). */
+    Map<String, Object> anchorHyperparameters;
+    double[][] anchorParameters;
+    java.nio.file.Path anchorFile;
+    String anchorMethod;
     Object receiptOutput;
     boolean receiptReady;
 

@@ -47,6 +47,11 @@ class AutomaticReceiptsTest {
         public static int fit(int epochs) {
             return epochs;
         }
+
+        @CaptureMetadata(model = "credit", version = "2", stage = Stage.TRAINING, event = "train")
+        public static double[][] train(double[][] data, double learningRate, int epochs, String solver) {
+            return new double[][] {{learningRate, epochs}, {-1.5}};
+        }
     }
 
     private static Object call(Method m, Object... args) throws Exception {
@@ -113,6 +118,36 @@ class AutomaticReceiptsTest {
         try (AuditLedger ledger = AuditLedger.open(home)) {
             assertThat(ledger.findAll("INFERENCE", "model", "credit")).isEmpty();
             assertThat(ledger.findAll("METADATA", "model_name", "credit")).hasSize(1);
+        }
+    }
+
+    @Test
+    void aTrainingMethodReturningItsParametersGetsAModelAnchorThatLaterReceiptsName() throws Exception {
+        Ciaf.start(CiafConfig.load(Map.of("CIAF_HOME", home.toString(), "CIAF_CHECKPOINT_INTERVAL_SECONDS", "0",
+                "CIAF_CAPTURE_MODEL_ANCHORS", "on", "CIAF_CAPTURE_INFERENCE_RECEIPTS", "salted"), new Properties(), null));
+        Method train = Scorer.class.getMethod("train", double[][].class, double.class, int.class, String.class);
+        double[][] returned = (double[][]) call(train, new double[][] {{1, 2}}, 0.05, 300, "lbfgs");
+        returned[1][0] = 99; // changing the array afterwards changes nothing recorded
+        call(Scorer.class.getMethod("fit", int.class), 3); // returns no parameters: no anchor
+        Ciaf.flush(java.time.Duration.ofSeconds(10));
+        call(Scorer.class.getMethod("score", double[].class, String.class, String.class), new double[] {1}, "a", "t");
+        Ciaf.shutdown();
+
+        try (AuditLedger ledger = AuditLedger.open(home)) {
+            List<LedgerEntry> anchors = ledger.findAll("MODEL", "model_name", "credit");
+            assertThat(anchors).hasSize(1);
+            Map<?, ?> a = parse(anchors.get(0).payload().orElseThrow());
+            assertThat(ModelAnchor.check(a)).isEmpty();
+            assertThat(a.get("model_version")).isEqualTo("2");
+            assertThat(a.get("hyperparameters")).isEqualTo(Map.of("learningRate", 0.05, "epochs", 300, "solver", "lbfgs"));
+            String expectedRoot = ModelAnchor.builder("credit", "2").parameters(new double[] {0.05, 300})
+                    .parameters(new double[] {-1.5}).build().parametersRoot();
+            assertThat(a.get("parameters_root")).isEqualTo(expectedRoot);
+            InferenceReceipt r = InferenceReceipt.fromPayload(parse(ledger.findLast("INFERENCE", "model", "credit")
+                    .orElseThrow().payload().orElseThrow()));
+            assertThat(r.modelAnchor()).isEqualTo(a.get("model_hash"));
+            assertThat(r.input().kind().name()).isEqualTo("SALTED");
+            assertThat(ledger.verify().size()).isEqualTo(ledger.size());
         }
     }
 
