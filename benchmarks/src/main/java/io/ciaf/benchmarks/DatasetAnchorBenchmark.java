@@ -82,8 +82,11 @@ public class DatasetAnchorBenchmark {
     @Warmup(iterations = 2)
     @Measurement(iterations = 5)
     public DatasetAnchor anchorMillionSamples() {
-        DatasetAnchor.Builder b = DatasetAnchor.builder("bench", "full").into(dir.resolve("run-" + run++ + ".tree"))
-                .columns(List.of("age", "amount", "sex", "score", "purpose"));
+        return anchor(DatasetAnchor.builder("bench", "full"));
+    }
+
+    private DatasetAnchor anchor(DatasetAnchor.Builder b) {
+        b.into(dir.resolve("run-" + run++ + ".tree")).columns(List.of("age", "amount", "sex", "score", "purpose"));
         for (int i = 0; i < SAMPLES; i++) {
             b.addRow(Integer.toString(i), rows[i]);
         }
@@ -97,12 +100,7 @@ public class DatasetAnchorBenchmark {
     @Warmup(iterations = 2)
     @Measurement(iterations = 5)
     public DatasetAnchor anchorMillionSamplesCountingDuplicates() {
-        DatasetAnchor.Builder b = DatasetAnchor.builder("bench", "full").countDuplicates()
-                .into(dir.resolve("run-" + run++ + ".tree")).columns(List.of("age", "amount", "sex", "score", "purpose"));
-        for (int i = 0; i < SAMPLES; i++) {
-            b.addRow(Integer.toString(i), rows[i]);
-        }
-        return b.build();
+        return anchor(DatasetAnchor.builder("bench", "full").countDuplicates());
     }
 
     @Benchmark

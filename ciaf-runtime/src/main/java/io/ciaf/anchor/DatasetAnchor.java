@@ -44,7 +44,7 @@ public final class DatasetAnchor {
 
     private DatasetAnchor(Map<String, Object> members) {
         this.members = Collections.unmodifiableMap(members);
-        this.datasetHash = hashOf(members);
+        this.datasetHash = Payloads.digest(members);
     }
 
     public String datasetId() {
@@ -88,26 +88,20 @@ public final class DatasetAnchor {
      * @return whether it equals the payload's {@code dataset_hash}
      */
     public static boolean hashMatches(Map<?, ?> payload) {
-        Map<String, Object> m = new TreeMap<>();
-        payload.forEach((k, v) -> m.put(String.valueOf(k), v));
-        Object claimed = m.remove("dataset_hash");
-        m.remove("nonce");
-        m.remove("idempotency_key");
-        return claimed instanceof String && CanonicalJson.sameDigest((String) claimed, hashOf(m));
-    }
-
-    private static String hashOf(Map<String, Object> members) {
-        Object normalized = JsonValues.normalize(members, "dataset");
-        return CanonicalJson.hex(CanonicalJson.sha256(CanonicalJson.write(normalized).getBytes(StandardCharsets.UTF_8)));
+        Object claimed = payload.get("dataset_hash");
+        return claimed instanceof String
+                && CanonicalJson.sameDigest((String) claimed, Payloads.digest(Payloads.members(payload, "dataset_hash")));
     }
 
     /** The SHA-256 of one sample, as the tree's leaf data. */
     public static byte[] sampleHash(String sampleId, Object row) {
-        return sampleHash(sampleId, row, new StringBuilder(128), newSha256());
+        StringBuilder out = new StringBuilder(128);
+        writeSample(sampleId, row, out);
+        return CanonicalJson.sha256(out.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    // Streaming a million rows: one buffer and one digest per builder, and string rows written directly.
-    private static byte[] sampleHash(String sampleId, Object row, StringBuilder out, MessageDigest md) {
+    /** Writes a sample's bytes, as text, into {@code out} (emptied first); string rows are written directly. */
+    private static void writeSample(String sampleId, Object row, StringBuilder out) {
         out.setLength(0);
         out.append("{\"id\":");
         CanonicalJson.writeString(sampleId, out);
@@ -125,7 +119,6 @@ public final class DatasetAnchor {
             CanonicalJson.write(JsonValues.normalize(row, "row"), out);
         }
         out.append('}');
-        return md == null ? null : md.digest(out.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static boolean allStrings(List<?> fields) {
@@ -268,7 +261,7 @@ public final class DatasetAnchor {
          * FNV-1a hash of its row (id left out) for the duplicate count; ASCII text is encoded without copies.
          */
         private byte[] hashSample(String sampleId, Object row) {
-            sampleHash(sampleId, row, sampleText, null);
+            writeSample(sampleId, row, sampleText);
             int n = sampleText.length();
             int rowStart = sampleText.indexOf(",\"row\":");
             if (bytes.length < n) {

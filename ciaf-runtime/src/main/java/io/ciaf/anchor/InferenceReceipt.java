@@ -1,13 +1,11 @@
 package io.ciaf.anchor;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
-import io.ciaf.api.internal.CanonicalJson;
 
 /**
  * One inference, as the ledger holds it (entry type INFERENCE): which model anchor answered which request,
@@ -42,7 +40,7 @@ public final class InferenceReceipt {
         this.output = Objects.requireNonNull(output, "output");
         this.explanationDigests = List.copyOf(explanationDigests);
         this.previousReceipt = previousReceipt;
-        this.digest = computeDigest(members());
+        this.digest = Payloads.digest(members());
     }
 
     public String receiptId() {
@@ -150,10 +148,6 @@ public final class InferenceReceipt {
             throw new IllegalArgumentException("an inference receipt needs an '" + key + "' commitment");
         }
         return Commitment.fromMap(m);
-    }
-
-    private static String computeDigest(Map<String, Object> members) {
-        return CanonicalJson.hex(CanonicalJson.sha256(CanonicalJson.write(members).getBytes(StandardCharsets.UTF_8)));
     }
 
     @Override

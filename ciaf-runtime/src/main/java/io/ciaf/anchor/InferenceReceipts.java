@@ -1,6 +1,5 @@
 package io.ciaf.anchor;
 
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,10 +7,8 @@ import java.util.Objects;
 
 import io.ciaf.api.internal.CanonicalJson;
 import io.ciaf.api.internal.TimeOrderedIds;
-import io.ciaf.ledger.AppendReceipt;
 import io.ciaf.ledger.AuditLedger;
 import io.ciaf.ledger.LedgerEntry;
-import io.ciaf.storage.internal.RecordJson;
 
 /**
  * Records inference receipts in the ledger, one chain per model, and checks a model's chain. Commitments are
@@ -90,8 +87,7 @@ public final class InferenceReceipts {
 
     private String latestDigest(String model) {
         return ledger.findLast(InferenceReceipt.TYPE, "model", model)
-                .flatMap(LedgerEntry::payload)
-                .map(p -> InferenceReceipt.claimedDigest(parse(p)))
+                .map(e -> InferenceReceipt.claimedDigest(e.payloadFields()))
                 .orElse(null);
     }
 
@@ -121,7 +117,7 @@ public final class InferenceReceipts {
                 continue;
             }
             count++;
-            Map<?, ?> p = parse(e.payload().get());
+            Map<?, ?> p = e.payloadFields();
             InferenceReceipt r;
             try {
                 r = InferenceReceipt.fromPayload(p);
@@ -142,13 +138,5 @@ public final class InferenceReceipts {
             bridged = false;
         }
         return new ChainCheck(model, count, erased, true, null, null);
-    }
-
-    static Map<?, ?> parse(String json) {
-        try {
-            return RecordJson.MAPPER.readValue(json, Map.class);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("a receipt payload is not JSON: " + e.getMessage(), e);
-        }
     }
 }

@@ -38,8 +38,7 @@ public final class LedgerRecords {
         List<MetadataRecord> records = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         long[] counts = new long[3];
-        String member = model == null ? null
-                : "\"model_name\":" + io.ciaf.api.internal.CanonicalJson.quote(model);
+        String member = model == null ? null : Payloads.modelMember(model);
         ledger.scan(0, last, e -> {
             if (!"METADATA".equals(e.type())) {
                 return;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +41,7 @@ public final class ModelAnchor {
 
     private ModelAnchor(Map<String, Object> members) {
         this.members = Collections.unmodifiableMap(members);
-        this.modelHash = digest(members);
+        this.modelHash = Payloads.digest(members);
     }
 
     public String name() {
@@ -81,28 +80,20 @@ public final class ModelAnchor {
      * @return the names of the digests that do not match (empty when all do)
      */
     public static List<String> check(Map<?, ?> payload) {
-        Map<String, Object> m = new TreeMap<>();
-        payload.forEach((k, v) -> m.put(String.valueOf(k), v));
-        Object claimed = m.remove("model_hash");
-        m.remove("nonce");
-        m.remove("idempotency_key");
+        Map<String, Object> m = Payloads.members(payload, "model_hash");
+        Object claimed = payload.get("model_hash");
         List<String> wrong = new ArrayList<>();
-        if (!(claimed instanceof String) || !CanonicalJson.sameDigest((String) claimed, digest(m))) {
+        if (!(claimed instanceof String) || !CanonicalJson.sameDigest((String) claimed, Payloads.digest(m))) {
             wrong.add("model_hash");
         }
         for (String part : List.of("architecture", "hyperparameters", "environment")) {
             Object stored = m.get(part + "_digest");
             if (m.containsKey(part) && (!(stored instanceof String)
-                    || !CanonicalJson.sameDigest((String) stored, digest(m.get(part))))) {
+                    || !CanonicalJson.sameDigest((String) stored, Payloads.digest(m.get(part))))) {
                 wrong.add(part + "_digest");
             }
         }
         return wrong;
-    }
-
-    static String digest(Object value) {
-        return CanonicalJson.hex(CanonicalJson.sha256(CanonicalJson.write(JsonValues.normalize(value, "model"))
-                .getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The SHA-256 of a parameter array as big-endian IEEE 754 doubles. */
@@ -254,7 +245,7 @@ public final class ModelAnchor {
             Map<String, Object> out = new TreeMap<>(m);
             for (String part : List.of("architecture", "hyperparameters", "environment")) {
                 if (out.containsKey(part)) {
-                    out.put(part + "_digest", digest(out.get(part)));
+                    out.put(part + "_digest", Payloads.digest(out.get(part)));
                 }
             }
             out.put("parameters_root", CanonicalJson.hex(MerkleTreeFile.root(parameterLeaves)));

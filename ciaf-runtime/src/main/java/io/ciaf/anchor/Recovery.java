@@ -20,7 +20,6 @@ import io.ciaf.ledger.LedgerTamperedException;
 import io.ciaf.ledger.MerkleTreeFile;
 import io.ciaf.ledger.VerificationException;
 import io.ciaf.ledger.VerificationReport;
-import io.ciaf.storage.internal.RecordJson;
 
 /**
  * Recovers a model's whole history from the ledger alone, and recomputes everything that can be recomputed
@@ -57,7 +56,7 @@ public final class Recovery {
         String[] first = {null};
         String[] last = {null};
         List<String> models = new ArrayList<>();
-        String modelMember = "\"model_name\":" + io.ciaf.api.internal.CanonicalJson.quote(model);
+        String modelMember = Payloads.modelMember(model);
         ledger.scan(0, ledger.size() - 1, e -> {
             String type = e.type();
             if (e.payload().isEmpty()) {
@@ -65,7 +64,7 @@ public final class Recovery {
             }
             String text = e.payload().get();
             if (ModelAnchor.TYPE.equals(type)) {
-                Map<?, ?> p = parse(text);
+                Map<?, ?> p = e.payloadFields();
                 String name = String.valueOf(p.get("model_name"));
                 if (!models.contains(name)) {
                     models.add(name);
@@ -74,12 +73,12 @@ public final class Recovery {
                     anchor[0] = e;
                 }
             } else if (DatasetAnchor.TYPE.equals(type)) {
-                Object h = parse(text).get("dataset_hash");
+                Object h = e.payloadFields().get("dataset_hash");
                 if (h instanceof String hash) {
                     datasets.putIfAbsent(hash, e);
                 }
             } else if ("METADATA".equals(type) && text.contains(modelMember)) {
-                Map<?, ?> p = parse(text);
+                Map<?, ?> p = e.payloadFields();
                 records[0]++;
                 byStage.merge(String.valueOf(p.get("stage")), 1L, Long::sum);
                 String ts = String.valueOf(p.get("timestamp"));
@@ -91,7 +90,7 @@ public final class Recovery {
             throw new IllegalArgumentException("the ledger has no MODEL anchor of '" + model + "'"
                     + (version == null ? "" : " version " + version) + "; models anchored: " + models);
         }
-        Map<?, ?> anchorPayload = parse(anchor[0].payload().get());
+        Map<?, ?> anchorPayload = anchor[0].payloadFields();
         List<String> wrongDigests = ModelAnchor.check(anchorPayload);
         integrity.put("model_anchor", result(wrongDigests.isEmpty(), wrongDigests.isEmpty() ? null
                 : "digests that do not match: " + wrongDigests));
@@ -100,7 +99,6 @@ public final class Recovery {
         List<String> wrongDatasets = new ArrayList<>();
         List<String> merkleProblems = new ArrayList<>();
         List<Long> anchorPositions = new ArrayList<>(List.of(anchor[0].position()));
-        Map<String, Path> trees = treeFiles();
         int proofsChecked = 0;
         if (anchorPayload.get("authorized_datasets") instanceof List<?> authorized) {
             for (Object h : authorized) {
@@ -114,7 +112,7 @@ public final class Recovery {
                     continue;
                 }
                 anchorPositions.add(d.position());
-                Map<?, ?> p = parse(d.payload().get());
+                Map<?, ?> p = d.payloadFields();
                 report.put("position", d.position());
                 for (String k : List.of("dataset_id", "split", "samples", "merkle_root", "split_seed",
                         "split_assignment_digest", "features", "statistics", "missing_values", "metadata")) {
@@ -125,8 +123,7 @@ public final class Recovery {
                 if (!DatasetAnchor.hashMatches(p)) {
                     wrongDatasets.add(hash + " (dataset_hash does not match its members)");
                 }
-                Path named = treeFile(ledger.home(), String.valueOf(p.get("dataset_id")), String.valueOf(p.get("split")));
-                Path tree = Files.exists(named) ? named : trees.get(String.valueOf(p.get("merkle_root")));
+                Path tree = treeFor(p);
                 report.put("tree_file", tree == null ? null : tree.toString());
                 if (tree != null) {
                     proofsChecked += checkSamples(tree, p, merkleProblems);
@@ -246,14 +243,13 @@ public final class Recovery {
             throw new IllegalArgumentException("the ledger has no DATASET anchor of '" + datasetId + "'");
         }
         LedgerEntry e = found.get(found.size() - 1);
-        Map<?, ?> p = parse(e.payload().get());
+        Map<?, ?> p = e.payloadFields();
         Map<String, Object> integrity = new LinkedHashMap<>();
         integrity.put("dataset_anchor", result(DatasetAnchor.hashMatches(p), DatasetAnchor.hashMatches(p) ? null
                 : "dataset_hash does not match its members"));
         List<String> problems = new ArrayList<>();
         int checked = checkLedgerProofs(List.of(e.position()), problems);
-        Path named = treeFile(ledger.home(), datasetId, String.valueOf(p.get("split")));
-        Path tree = Files.exists(named) ? named : treeFiles().get(String.valueOf(p.get("merkle_root")));
+        Path tree = treeFor(p);
         if (tree != null) {
             checked += checkSamples(tree, p, problems);
         }
@@ -286,7 +282,7 @@ public final class Recovery {
             java.util.function.Consumer<DatasetAnchor.Builder> read) throws IOException {
         LedgerEntry entry = null;
         for (LedgerEntry e : ledger.findAll(DatasetAnchor.TYPE, "dataset_id", datasetId)) {
-            Map<?, ?> p = parse(e.payload().orElse("{}"));
+            Map<?, ?> p = e.payloadFields();
             if (split == null || split.equals(p.get("split"))) {
                 entry = e;
             }
@@ -295,7 +291,7 @@ public final class Recovery {
             throw new IllegalArgumentException("the ledger has no DATASET anchor of '" + datasetId + "'"
                     + (split == null ? "" : " split " + split));
         }
-        Map<?, ?> anchor = parse(entry.payload().get());
+        Map<?, ?> anchor = entry.payloadFields();
         Path tmp = Files.createTempDirectory("ciaf-verify-dataset");
         try {
             DatasetAnchor.Builder b = DatasetAnchor.builder(datasetId, String.valueOf(anchor.get("split")));
@@ -345,6 +341,23 @@ public final class Recovery {
     }
 
     /** Tree files in {@code <home>/datasets}, by their hex root. */
+    private Map<String, Path> treesByRoot;
+
+    /**
+     * A dataset anchor's tree file: the one at its conventional name, else any tree file in
+     * {@code <home>/datasets} with the anchor's root; null when there is none.
+     */
+    private Path treeFor(Map<?, ?> anchor) {
+        Path named = treeFile(ledger.home(), String.valueOf(anchor.get("dataset_id")), String.valueOf(anchor.get("split")));
+        if (Files.exists(named)) {
+            return named;
+        }
+        if (treesByRoot == null) {
+            treesByRoot = treeFiles();
+        }
+        return treesByRoot.get(String.valueOf(anchor.get("merkle_root")));
+    }
+
     private Map<String, Path> treeFiles() {
         Map<String, Path> out = new LinkedHashMap<>();
         Path dir = ledger.home().resolve(DATASETS_DIR);
@@ -372,13 +385,5 @@ public final class Recovery {
             m.put("problem", problem);
         }
         return m;
-    }
-
-    private static Map<?, ?> parse(String json) {
-        try {
-            return RecordJson.MAPPER.readValue(json, Map.class);
-        } catch (IOException e) {
-            return Map.of();
-        }
     }
 }

@@ -1,6 +1,5 @@
 package io.ciaf.retention;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,7 +14,6 @@ import java.util.UUID;
 import io.ciaf.ledger.AppendReceipt;
 import io.ciaf.ledger.AuditLedger;
 import io.ciaf.ledger.LedgerEntry;
-import io.ciaf.storage.internal.RecordJson;
 
 /**
  * Legal holds, kept as HOLD entries in the ledger: placing one appends {@code action = place} with the model,
@@ -99,12 +97,12 @@ public final class Holds {
         List<Hold> placed = new ArrayList<>();
         Set<String> released = new HashSet<>();
         for (LedgerEntry e : ledger.findAll(AuditLedger.HOLD, "action", "place")) {
-            Map<?, ?> p = parse(e);
+            Map<?, ?> p = e.payloadFields();
             placed.add(new Hold((String) p.get("hold_id"), (String) p.get("model"), instant(p.get("from")),
                     instant(p.get("to")), (String) p.get("reason"), (String) p.get("by"), e.position()));
         }
         for (LedgerEntry e : ledger.findAll(AuditLedger.HOLD, "action", "release")) {
-            released.add((String) parse(e).get("hold_id"));
+            released.add((String) e.payloadFields().get("hold_id"));
         }
         placed.removeIf(h -> released.contains(h.id()));
         return placed;
@@ -116,7 +114,7 @@ public final class Holds {
         Map<String, Hold> datasets = new LinkedHashMap<>();
         for (Hold h : active) {
             for (LedgerEntry e : ledger.findAll("MODEL", "model_name", h.model())) {
-                Object ds = parse(e).get("authorized_datasets");
+                Object ds = e.payloadFields().get("authorized_datasets");
                 if (ds instanceof List<?> list) {
                     for (Object d : list) {
                         datasets.putIfAbsent(String.valueOf(d), h);
@@ -146,7 +144,7 @@ public final class Holds {
             if (holds.isEmpty() || e.payload().isEmpty()) {
                 return Optional.empty();
             }
-            Map<?, ?> p = parse(e);
+            Map<?, ?> p = e.payloadFields();
             if ("DATASET".equals(e.type()) && p.get("dataset_hash") instanceof String d && datasets.containsKey(d)) {
                 return Optional.of(datasets.get(d));
             }
@@ -160,14 +158,6 @@ public final class Holds {
                 }
             }
             return Optional.empty();
-        }
-    }
-
-    static Map<?, ?> parse(LedgerEntry e) {
-        try {
-            return RecordJson.MAPPER.readValue(e.payload().orElse("{}"), Map.class);
-        } catch (IOException ex) {
-            return Map.of();
         }
     }
 

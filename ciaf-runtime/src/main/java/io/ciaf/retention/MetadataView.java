@@ -20,7 +20,7 @@ final class MetadataView {
         if (!"METADATA".equals(e.type())) {
             return null;
         }
-        Map<?, ?> p = Holds.parse(e);
+        Map<?, ?> p = e.payloadFields();
         try {
             return p.get("id") instanceof String s ? UUID.fromString(s) : null;
         } catch (IllegalArgumentException ex) {

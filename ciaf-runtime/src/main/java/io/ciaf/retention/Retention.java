@@ -112,15 +112,12 @@ public final class Retention {
         List<Long> erasures = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         if (!dryRun) {
-            for (int from = 0; from < expired.size(); from += AuditLedger.MAX_ERASED_PER_ENTRY) {
-                List<Long> chunk = expired.subList(from, Math.min(expired.size(), from + AuditLedger.MAX_ERASED_PER_ENTRY));
-                Map<String, Object> details = new LinkedHashMap<>();
-                details.put("reason", "retention: expired under the retention classes");
-                details.put("policy", days);
-                details.put("by", by);
-                details.put("at", now.toString());
-                erasures.add(ledger.erase(chunk, details).position());
-            }
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("reason", "retention: expired under the retention classes");
+            details.put("policy", days);
+            details.put("by", by);
+            details.put("at", now.toString());
+            erasures = eraseInChunks(ledger, expired, details);
             problems.addAll(MetadataView.erase(view, recordIds));
         }
         return new Result(examined[0], expired, byClass, held[0], holdsApplied, erasures, problems);
@@ -128,8 +125,19 @@ public final class Retention {
 
     /** Whether an entry still has a payload that may be erased. */
     static boolean erasable(LedgerEntry e) {
-        String t = e.type();
-        return e.position() > 0 && e.payload().isPresent() && !t.equals("GENESIS") && !t.equals("CHECKPOINT")
-                && !t.equals(AuditLedger.ERASURE) && !t.equals(AuditLedger.HOLD);
+        return e.payload().isPresent() && AuditLedger.erasable(e.position(), e.type());
+    }
+
+    /**
+     * Erases {@code positions} in ERASURE entries of at most {@link AuditLedger#MAX_ERASED_PER_ENTRY} each, all
+     * with {@code details}; returns their positions.
+     */
+    static List<Long> eraseInChunks(AuditLedger ledger, List<Long> positions, Map<String, Object> details) {
+        List<Long> erasures = new ArrayList<>();
+        for (int from = 0; from < positions.size(); from += AuditLedger.MAX_ERASED_PER_ENTRY) {
+            List<Long> chunk = positions.subList(from, Math.min(positions.size(), from + AuditLedger.MAX_ERASED_PER_ENTRY));
+            erasures.add(ledger.erase(chunk, details).position());
+        }
+        return erasures;
     }
 }

@@ -71,7 +71,7 @@ public final class SubjectRequests {
                 recordIds.add(recordId);
             }
             if ("INFERENCE".equals(e.type())) {
-                Map<?, ?> p = Holds.parse(e);
+                Map<?, ?> p = e.payloadFields();
                 for (String side : List.of("input", "output")) {
                     if (p.get(side) instanceof Map<?, ?> c && "SALTED".equals(c.get("kind"))
                             && c.get("key_id") instanceof String id) {
@@ -84,15 +84,12 @@ public final class SubjectRequests {
             return new Erasure(List.of(), null, List.of(), List.of());
         }
         List<String> erasedSecrets = new ArrayList<>();
-        Long at = null;
-        for (int from = 0; from < positions.size(); from += AuditLedger.MAX_ERASED_PER_ENTRY) {
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("reason", reason == null || reason.isBlank() ? "data-subject erasure request" : reason);
-            details.put("subject_request", true);
-            details.put("by", by);
-            at = ledger.erase(positions.subList(from, Math.min(positions.size(), from
-                    + AuditLedger.MAX_ERASED_PER_ENTRY)), details).position();
-        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("reason", reason == null || reason.isBlank() ? "data-subject erasure request" : reason);
+        details.put("subject_request", true);
+        details.put("by", by);
+        List<Long> erasures = Retention.eraseInChunks(ledger, positions, details);
+        Long at = erasures.get(erasures.size() - 1);
         if (keys != null) {
             for (String id : salts) {
                 if (keys.erase(id)) {

@@ -40,11 +40,21 @@ public final class CaptureHooks {
     /** What to record for one method, resolved once. */
     record Site(boolean capture, String className, String methodName, String model, String version, Stage stage,
             String event, String details, boolean arguments, boolean result, String[] parameterNames,
-            boolean[] redacted, CaptureMode mode) {
+            boolean[] redacted, CaptureMode mode, boolean receipts, boolean anchors) {
+
+        /** The name of argument {@code i}: its parameter name, or {@code arg<i>}. */
+        String name(int i) {
+            return i < parameterNames.length ? parameterNames[i] : "arg" + i;
+        }
+
+        /** Whether argument {@code i} is never stored. */
+        boolean secret(int i) {
+            return i < redacted.length && redacted[i];
+        }
     }
 
     private static final Site SKIP = new Site(false, null, null, null, null, null, null, null, false, false, null,
-            null, CaptureMode.DEFAULT);
+            null, CaptureMode.DEFAULT, false, false);
 
     /**
      * Called on entry to a captured method.
@@ -88,37 +98,29 @@ public final class CaptureHooks {
             Map<String, Object> m = c.metadata();
             m.put("class", site.className());
             m.put("method", site.methodName());
-            if (site.stage() == Stage.INFERENCE && !"off".equals(r.config.inferenceReceipts())) {
+            int n = args == null ? 0 : args.length;
+            if (site.receipts()) {
                 Map<String, Object> input = new LinkedHashMap<>();
-                int n = args == null ? 0 : args.length;
                 for (int i = 0; i < n; i++) {
-                    String name = i < site.parameterNames().length ? site.parameterNames()[i] : "arg" + i;
-                    boolean secret = i < site.redacted().length && site.redacted()[i];
-                    input.put(name, secret ? REDACTED : snapshot(args[i], "arguments." + name, r));
+                    input.put(site.name(i), site.secret(i) ? REDACTED : snapshot(args[i], "arguments." + site.name(i), r));
                 }
                 c.receiptInput = input;
             }
-            if (site.stage() == Stage.TRAINING && r.config.modelAnchors()) {
+            if (site.anchors()) {
                 Map<String, Object> hyper = new LinkedHashMap<>();
-                int n = args == null ? 0 : args.length;
                 for (int i = 0; i < n; i++) {
                     Object a = args[i];
-                    boolean secret = i < site.redacted().length && site.redacted()[i];
-                    if (!secret && (a instanceof Number || a instanceof Boolean || a instanceof String
+                    if (!site.secret(i) && (a instanceof Number || a instanceof Boolean || a instanceof String
                             || a instanceof Enum<?>)) {
-                        hyper.put(i < site.parameterNames().length ? site.parameterNames()[i] : "arg" + i,
-                                summarize(a, r));
+                        hyper.put(site.name(i), summarize(a, r));
                     }
                 }
                 c.anchorHyperparameters = hyper;
-                c.anchorMethod = site.className() + "." + site.methodName();
             }
             if (site.arguments() && args != null) {
                 Map<String, Object> summary = new LinkedHashMap<>();
-                for (int i = 0; i < args.length; i++) {
-                    String name = i < site.parameterNames().length ? site.parameterNames()[i] : "arg" + i;
-                    boolean secret = i < site.redacted().length && site.redacted()[i];
-                    summary.put(name, secret ? REDACTED : summarize(args[i], r));
+                for (int i = 0; i < n; i++) {
+                    summary.put(site.name(i), site.secret(i) ? REDACTED : summarize(args[i], r));
                 }
                 m.put("arguments", summary);
             }
@@ -243,7 +245,9 @@ public final class CaptureHooks {
                     .anyMatch(x -> x.equalsIgnoreCase(n));
         }
         return new Site(true, type.getName(), method.getName(), model, version, stage, event, details, arguments,
-                result && method.getReturnType() != void.class, names, redacted, mode);
+                result && method.getReturnType() != void.class, names, redacted, mode,
+                stage == Stage.INFERENCE && !"off".equals(r.config.inferenceReceipts()),
+                stage == Stage.TRAINING && r.config.modelAnchors());
     }
 
     private static String[] parameterNames(Method m) {

@@ -123,8 +123,9 @@ final class CapturePipeline implements Runnable {
                 entries.add(NewEntry.ofCanonicalMembers("METADATA", payload(r), r.id().toString()));
             }
             int recordCount = entries.size();
-            entries.addAll(anchorEntries(events, validated));
-            entries.addAll(receiptEntries(events, validated));
+            List<MetadataCapture> kept = keptEvents(events, validated);
+            entries.addAll(anchorEntries(kept));
+            entries.addAll(receiptEntries(kept));
             long last;
             try {
                 last = ledger.appendAll(entries).get(entries.size() - 1).position();
@@ -168,18 +169,11 @@ final class CapturePipeline implements Runnable {
      * ({@code capture.inference_receipts}), to be appended right after their records; their secrets are
      * committed to the key store first, in one transaction.
      */
-    private List<NewEntry> receiptEntries(List<MetadataCapture> events, List<MetadataRecord> validated) {
+    private List<NewEntry> receiptEntries(List<MetadataCapture> kept) {
         String mode = config.inferenceReceipts();
-        if ("off".equals(mode)) {
-            return List.of();
-        }
-        java.util.Set<java.util.UUID> kept = new java.util.HashSet<>();
-        for (MetadataRecord r : validated) {
-            kept.add(r.id());
-        }
         List<MetadataCapture> due = new ArrayList<>();
-        for (MetadataCapture e : events) {
-            if (e.receiptReady && e.id != null && kept.contains(e.id)) {
+        for (MetadataCapture e : kept) {
+            if (e.receiptReady) {
                 due.add(e);
             }
         }
@@ -216,26 +210,41 @@ final class CapturePipeline implements Runnable {
     }
 
     /**
+     * The events whose records passed validation, when anchors or receipts may be made from them (empty
+     * otherwise, without looking: the common case costs nothing).
+     */
+    private List<MetadataCapture> keptEvents(List<MetadataCapture> events, List<MetadataRecord> validated) {
+        if (!config.modelAnchors() && "off".equals(config.inferenceReceipts())) {
+            return List.of();
+        }
+        java.util.Set<java.util.UUID> ids = new java.util.HashSet<>();
+        for (MetadataRecord r : validated) {
+            ids.add(r.id());
+        }
+        List<MetadataCapture> kept = new ArrayList<>();
+        for (MetadataCapture e : events) {
+            if (e.id != null && ids.contains(e.id)) {
+                kept.add(e);
+            }
+        }
+        return kept;
+    }
+
+    /**
      * Model anchors for the TRAINING-stage calls of this batch that returned their parameters
      * ({@code capture.model_anchors}); each also becomes the model's anchor for later receipts.
      */
-    private List<NewEntry> anchorEntries(List<MetadataCapture> events, List<MetadataRecord> validated) {
-        if (!config.modelAnchors()) {
-            return List.of();
-        }
-        java.util.Set<java.util.UUID> kept = new java.util.HashSet<>();
-        for (MetadataRecord r : validated) {
-            kept.add(r.id());
-        }
+    private List<NewEntry> anchorEntries(List<MetadataCapture> kept) {
         List<NewEntry> out = new ArrayList<>();
-        for (MetadataCapture e : events) {
-            if (e.id == null || !kept.contains(e.id) || (e.anchorParameters == null && e.anchorFile == null)) {
+        for (MetadataCapture e : kept) {
+            if (e.anchorParameters == null && e.anchorFile == null) {
                 continue;
             }
             try {
                 io.ciaf.anchor.ModelAnchor.Builder b = io.ciaf.anchor.ModelAnchor.builder(e.model,
                         e.version == null || e.version.isEmpty() ? "unversioned" : e.version)
-                        .architecture(Map.of("trained_by", e.anchorMethod, "record", e.id.toString()))
+                        .architecture(Map.of("trained_by", e.metadata.get("class") + "." + e.metadata.get("method"),
+                                "record", e.id.toString()))
                         .hyperparameters(e.anchorHyperparameters);
                 if (e.anchorParameters != null) {
                     for (double[] p : e.anchorParameters) {
@@ -259,9 +268,8 @@ final class CapturePipeline implements Runnable {
         Map.Entry<String, Long> known = modelAnchors.get(model);
         if (known == null || System.nanoTime() - known.getValue() > 60_000_000_000L) {
             String hash = ledger.findLast(io.ciaf.anchor.ModelAnchor.TYPE, "model_name", model)
-                    .flatMap(io.ciaf.ledger.LedgerEntry::payload)
-                    .map(p -> p.replaceAll("(?s).*\"model_hash\":\"([0-9a-f]{64})\".*", "$1"))
-                    .filter(h -> h.length() == 64).orElse("");
+                    .map(e -> e.payloadFields().get("model_hash"))
+                    .filter(String.class::isInstance).map(String.class::cast).orElse("");
             known = Map.entry(hash, System.nanoTime());
             modelAnchors.put(model, known);
         }

@@ -39,17 +39,21 @@ public final class CiafConfig {
         KEYS.put(name, new Key(name, env, defaultValue, description));
     }
 
+    private static String defaultDays(String retentionClass) {
+        return String.valueOf(io.ciaf.retention.Retention.DEFAULT_DAYS.get(retentionClass));
+    }
+
     static {
         key("home", "CIAF_HOME", "ciaf-data", "the CIAF home: ledger, keys, checkpoints, metadata");
         key("storage.backend", "CIAF_STORAGE_BACKEND", "sqlite", "metadata backend: sqlite, json or javaser");
         key("storage.path", "CIAF_STORAGE_PATH", null, "metadata directory (default: <home>/metadata)");
-        key("retention.days", "CIAF_RETENTION_DAYS", "365",
+        key("retention.days", "CIAF_RETENTION_DAYS", defaultDays("operational"),
                 "days operational entries (METADATA records) are kept before ciaf retention apply erases their payloads");
-        key("retention.critical_days", "CIAF_RETENTION_CRITICAL_DAYS", "2555",
+        key("retention.critical_days", "CIAF_RETENTION_CRITICAL_DAYS", defaultDays("critical"),
                 "days critical entries (MODEL, DATASET, COMPLIANCE, RECOVERY) are kept");
-        key("retention.important_days", "CIAF_RETENTION_IMPORTANT_DAYS", "1095",
+        key("retention.important_days", "CIAF_RETENTION_IMPORTANT_DAYS", defaultDays("important"),
                 "days important entries (INFERENCE receipts) are kept");
-        key("retention.transient_days", "CIAF_RETENTION_TRANSIENT_DAYS", "30",
+        key("retention.transient_days", "CIAF_RETENTION_TRANSIENT_DAYS", defaultDays("transient"),
                 "days transient entries (SESSION_START, SESSION_END, DROPPED) are kept");
         key("retention.auto_cleanup", "CIAF_AUTO_CLEANUP", "false",
                 "whether expired records are removed automatically (enforced by the retention commands)");

@@ -58,7 +58,6 @@ public final class MetadataCapture implements AutoCloseable {
     Map<String, Object> anchorHyperparameters;
     double[][] anchorParameters;
     java.nio.file.Path anchorFile;
-    String anchorMethod;
     Object receiptOutput;
     boolean receiptReady;
 

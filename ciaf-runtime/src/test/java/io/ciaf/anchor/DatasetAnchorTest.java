@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.ciaf.ledger.AuditLedger;
 import io.ciaf.ledger.InclusionProof;
+import io.ciaf.ledger.Rfc6962Reference;
 import io.ciaf.ledger.VerificationException;
 
 class DatasetAnchorTest {
@@ -36,26 +37,6 @@ class DatasetAnchorTest {
         return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** RFC 6962 root over leaf data, written out independently. */
-    private static byte[] mth(List<byte[]> leaves, int from, int to) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        if (to - from == 1) {
-            md.update((byte) 0);
-            md.update(leaves.get(from));
-            return md.digest();
-        }
-        int k = 1;
-        while (k * 2 < to - from) {
-            k *= 2;
-        }
-        byte[] l = mth(leaves, from, from + k);
-        byte[] r = mth(leaves, from + k, to);
-        md.update((byte) 1);
-        md.update(l);
-        md.update(r);
-        return md.digest();
-    }
-
     @Test
     void aCsvAnchorHasItsStatisticsAndARootAnyoneCanRecompute() throws Exception {
         DatasetAnchor anchor = DatasetAnchor.builder("german-credit", "full").into(dir.resolve("full.tree"))
@@ -67,7 +48,7 @@ class DatasetAnchorTest {
                 sha256("{\"id\":\"a2\",\"row\":[\"a2\",\"\",\"3100\",\"m\"]}"),
                 sha256("{\"id\":\"a3\",\"row\":[\"a3\",\"27\",\"7,200\",\"f\"]}"),
                 sha256("{\"id\":\"a4\",\"row\":[\"a4\",\"61\",\"0\",\"m\"]}"));
-        assertThat(anchor.merkleRoot()).isEqualTo(HexFormat.of().formatHex(mth(leaves, 0, 4)));
+        assertThat(anchor.merkleRoot()).isEqualTo(HexFormat.of().formatHex(Rfc6962Reference.mth(leaves, 0, 4)));
 
         Map<String, Object> p = anchor.toPayload();
         @SuppressWarnings("unchecked")
@@ -154,12 +135,12 @@ class DatasetAnchorTest {
         List<byte[]> leaves = new ArrayList<>();
         leaves.add(sha256("{\"id\":\"1\",\"row\":[\"<0\",\"6\",\"good\"]}"));
         leaves.add(sha256("{\"id\":\"2\",\"row\":[\"0<=X<200\",\"48\",\"bad\"]}"));
-        assertThat(a.merkleRoot()).isEqualTo(HexFormat.of().formatHex(mth(leaves, 0, 2)));
+        assertThat(a.merkleRoot()).isEqualTo(HexFormat.of().formatHex(Rfc6962Reference.mth(leaves, 0, 2)));
 
         DatasetAnchor j = DatasetAnchor.builder("events", "full").into(dir.resolve("jsonl.tree"))
                 .readJsonLines(new StringReader("{\"id\":\"e1\",\"v\":1}\n\n{\"v\":2.5,\"id\":\"e2\"}\n"), "id").build();
         assertThat(j.samples()).isEqualTo(2);
-        assertThat(j.merkleRoot()).isEqualTo(HexFormat.of().formatHex(mth(List.of(
+        assertThat(j.merkleRoot()).isEqualTo(HexFormat.of().formatHex(Rfc6962Reference.mth(List.of(
                 sha256("{\"id\":\"e1\",\"row\":{\"id\":\"e1\",\"v\":1}}"),
                 sha256("{\"id\":\"e2\",\"row\":{\"id\":\"e2\",\"v\":2.5}}")), 0, 2)));
     }
@@ -183,8 +164,7 @@ class DatasetAnchorTest {
         try (AuditLedger ledger = AuditLedger.create(dir.resolve("home"), "ciaf.test/datasets")) {
             long position = anchor.appendTo(ledger).position();
             assertThat(anchor.appendTo(ledger).position()).isEqualTo(position);
-            String stored = ledger.entry(position).orElseThrow().payload().orElseThrow();
-            Map<?, ?> payload = InferenceReceipts.parse(stored);
+            Map<?, ?> payload = ledger.entry(position).orElseThrow().payloadFields();
             assertThat(payload.get("dataset_hash")).isEqualTo(anchor.datasetHash());
             assertThat(DatasetAnchor.hashMatches(payload)).isTrue();
             assertThat(ledger.entry(position).orElseThrow().type()).isEqualTo("DATASET");

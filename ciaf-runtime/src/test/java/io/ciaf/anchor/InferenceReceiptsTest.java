@@ -144,8 +144,7 @@ class InferenceReceiptsTest {
             assertThat(check.intact()).isTrue();
             assertThat(check.receipts()).isEqualTo(3);
             // The receipt as stored reads back equal, digest recomputed from its members.
-            Map<?, ?> stored = InferenceReceipts.parse(ledger.findLast("INFERENCE", "model", "credit").orElseThrow()
-                    .payload().orElseThrow());
+            Map<?, ?> stored = ledger.findLast("INFERENCE", "model", "credit").orElseThrow().payloadFields();
             assertThat(InferenceReceipt.fromPayload(stored).digest()).isEqualTo(third.digest());
         }
     }
@@ -170,23 +169,7 @@ class InferenceReceiptsTest {
         try (AuditLedger ledger = AuditLedger.open(home)) {
             third = ledger.findAll("INFERENCE", "model", "credit").get(2).position();
         }
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve(AuditLedger.LEDGER_FILE))) {
-            c.createStatement().execute("DROP TRIGGER payloads_no_update");
-            String payload;
-            try (PreparedStatement s = c.prepareStatement("SELECT payload FROM payloads WHERE position=?")) {
-                s.setLong(1, third);
-                try (ResultSet rs = s.executeQuery()) {
-                    rs.next();
-                    payload = new String(rs.getBytes(1), StandardCharsets.UTF_8);
-                }
-            }
-            try (PreparedStatement s = c.prepareStatement("UPDATE payloads SET payload=? WHERE position=?")) {
-                s.setBytes(1, payload.replace("\"request_id\":\"req-", "\"request_id\":\"rex-")
-                        .getBytes(StandardCharsets.UTF_8));
-                s.setLong(2, third);
-                s.executeUpdate();
-            }
-        }
+        TamperedPayloads.replace(home, third, "\"request_id\":\"req-", "\"request_id\":\"rex-");
         try (AuditLedger ledger = AuditLedger.open(home)) {
             InferenceReceipts.ChainCheck check = InferenceReceipts.verifyChain(ledger, "credit");
             assertThat(check.intact()).isFalse();

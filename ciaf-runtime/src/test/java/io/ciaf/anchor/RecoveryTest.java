@@ -86,7 +86,7 @@ class RecoveryTest {
 
     @Test
     void aChangedHyperparameterIsCaught() throws Exception {
-        editPayload(modelPosition, "\"learning_rate\":0.1", "\"learning_rate\":0.3");
+        TamperedPayloads.replace(home, modelPosition, "\"learning_rate\":0.1", "\"learning_rate\":0.3");
         Map<String, Object> r = recover();
         assertThat(r.get("intact")).isEqualTo(false);
         assertThat(check(r, "model_anchor")).containsEntry("ok", false);
@@ -96,7 +96,7 @@ class RecoveryTest {
 
     @Test
     void aChangedReceiptIsCaught() throws Exception {
-        editPayload(receiptPosition, "\"request_id\":\"req-1\"", "\"request_id\":\"req-7\"");
+        TamperedPayloads.replace(home, receiptPosition, "\"request_id\":\"req-1\"", "\"request_id\":\"req-7\"");
         Map<String, Object> r = recover();
         assertThat(r.get("intact")).isEqualTo(false);
         assertThat(check(r, "inference_chain")).containsEntry("ok", false);
@@ -122,25 +122,5 @@ class RecoveryTest {
         Map<String, Object> r = recover();
         assertThat(r.get("intact")).isEqualTo(false);
         assertThat((String) check(r, "merkle_proofs").get("problem")).contains("the samples changed");
-    }
-
-    private void editPayload(long position, String from, String to) throws Exception {
-        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + home.resolve(AuditLedger.LEDGER_FILE))) {
-            c.createStatement().execute("DROP TRIGGER payloads_no_update");
-            String payload;
-            try (var s = c.prepareStatement("SELECT payload FROM payloads WHERE position=?")) {
-                s.setLong(1, position);
-                try (var rs = s.executeQuery()) {
-                    rs.next();
-                    payload = new String(rs.getBytes(1), StandardCharsets.UTF_8);
-                }
-            }
-            assertThat(payload).contains(from);
-            try (var s = c.prepareStatement("UPDATE payloads SET payload=? WHERE position=?")) {
-                s.setBytes(1, payload.replace(from, to).getBytes(StandardCharsets.UTF_8));
-                s.setLong(2, position);
-                s.executeUpdate();
-            }
-        }
     }
 }

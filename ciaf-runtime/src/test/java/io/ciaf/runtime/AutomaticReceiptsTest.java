@@ -71,8 +71,8 @@ class AutomaticReceiptsTest {
         String anchorHash;
         try (AuditLedger ledger = AuditLedger.create(home, "ciaf.test/receipts")) {
             ModelAnchor.builder("credit", "1").parameters(new double[] {1}).build().appendTo(ledger);
-            anchorHash = parse(ledger.findLast("MODEL", "model_name", "credit").flatMap(LedgerEntry::payload)
-                    .orElseThrow()).get("model_hash").toString();
+            anchorHash = ledger.findLast("MODEL", "model_name", "credit").orElseThrow().payloadFields()
+                    .get("model_hash").toString();
         }
         start("hmac");
         Method score = Scorer.class.getMethod("score", double[].class, String.class, String.class);
@@ -88,8 +88,7 @@ class AutomaticReceiptsTest {
             assertThat(found).hasSize(5);
             assertThat(InferenceReceipts.verifyChain(ledger, "credit").intact()).isTrue();
             for (int i = 0; i < 5; i++) {
-                InferenceReceipt r = InferenceReceipt.fromPayload(parse(found.get(i).payload()
-                        .orElseThrow()));
+                InferenceReceipt r = InferenceReceipt.fromPayload(found.get(i).payloadFields());
                 assertThat(r.modelAnchor()).isEqualTo(anchorHash);
                 assertThat(r.input().kind().name()).isEqualTo("HMAC_SHA256");
                 LedgerEntry record = ledger.findByIdempotencyKey(r.requestId()).orElseThrow();
@@ -136,22 +135,18 @@ class AutomaticReceiptsTest {
         try (AuditLedger ledger = AuditLedger.open(home)) {
             List<LedgerEntry> anchors = ledger.findAll("MODEL", "model_name", "credit");
             assertThat(anchors).hasSize(1);
-            Map<?, ?> a = parse(anchors.get(0).payload().orElseThrow());
+            Map<?, ?> a = anchors.get(0).payloadFields();
             assertThat(ModelAnchor.check(a)).isEmpty();
             assertThat(a.get("model_version")).isEqualTo("2");
             assertThat(a.get("hyperparameters")).isEqualTo(Map.of("learningRate", 0.05, "epochs", 300, "solver", "lbfgs"));
             String expectedRoot = ModelAnchor.builder("credit", "2").parameters(new double[] {0.05, 300})
                     .parameters(new double[] {-1.5}).build().parametersRoot();
             assertThat(a.get("parameters_root")).isEqualTo(expectedRoot);
-            InferenceReceipt r = InferenceReceipt.fromPayload(parse(ledger.findLast("INFERENCE", "model", "credit")
-                    .orElseThrow().payload().orElseThrow()));
+            InferenceReceipt r = InferenceReceipt.fromPayload(ledger.findLast("INFERENCE", "model", "credit")
+                    .orElseThrow().payloadFields());
             assertThat(r.modelAnchor()).isEqualTo(a.get("model_hash"));
             assertThat(r.input().kind().name()).isEqualTo("SALTED");
             assertThat(ledger.verify().size()).isEqualTo(ledger.size());
         }
-    }
-
-    private static Map<?, ?> parse(String json) throws java.io.IOException {
-        return new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, Map.class);
     }
 }

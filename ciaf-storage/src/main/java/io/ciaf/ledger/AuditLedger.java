@@ -358,7 +358,7 @@ public final class AuditLedger implements AutoCloseable {
     }
 
     /** Whether the payload of an entry may be erased: not the ones that hold the ledger and its history together. */
-    static boolean erasable(long position, String type) {
+    public static boolean erasable(long position, String type) {
         return position > 0 && !GENESIS.equals(type) && !CHECKPOINT.equals(type) && !ERASURE.equals(type)
                 && !HOLD.equals(type);
     }
@@ -439,24 +439,10 @@ public final class AuditLedger implements AutoCloseable {
         if (field == null || !field.matches("[a-z_]+")) {
             throw new IllegalArgumentException("payload field must be [a-z_]+; got '" + field + "'");
         }
-        try (LedgerDatabase db = LedgerDatabase.open(writer.file)) {
-            List<LedgerEntry> out = new ArrayList<>();
-            try (PreparedStatement s = db.connection.prepareStatement("SELECT " + LedgerDatabase.ENTRY_COLUMNS
-                    + " FROM " + LedgerDatabase.ENTRIES + " WHERE e.type = ? AND (json_extract(p.payload, '$." + field
-                    + "') = ?" + (erasedToo ? " OR p.payload IS NULL" : "") + ") ORDER BY e.position " + order
-                    + " LIMIT " + limit)) {
-                s.setString(1, type);
-                s.setString(2, value);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(LedgerDatabase.entryAt(rs));
-                    }
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new LedgerException("cannot read ledger " + writer.file + ": " + e.getMessage(), e);
-        }
+        List<LedgerEntry> out = new ArrayList<>();
+        query("e.type = ? AND (json_extract(p.payload, '$." + field + "') = ?" + (erasedToo ? " OR p.payload IS NULL"
+                : "") + ")", "ORDER BY e.position " + order + " LIMIT " + limit, List.of(type, value), out::add);
+        return out;
     }
 
     /** The entry committed with {@code idempotencyKey}, if any: where a request was committed. */
@@ -759,7 +745,7 @@ public final class AuditLedger implements AutoCloseable {
         if (from < 0 || toInclusive < from - 1) {
             throw new IllegalArgumentException("range " + from + ".." + toInclusive + " is empty or negative");
         }
-        query("e.position BETWEEN ? AND ?", List.of(from, toInclusive), each);
+        query("e.position BETWEEN ? AND ?", "ORDER BY e.position", List.of(from, toInclusive), each);
     }
 
     /**
@@ -768,16 +754,17 @@ public final class AuditLedger implements AutoCloseable {
      */
     public List<LedgerEntry> mentioning(String text) {
         List<LedgerEntry> out = new ArrayList<>();
-        query("instr(p.payload, CAST(? AS BLOB)) > 0", List.of(io.ciaf.api.internal.CanonicalJson.quote(text)),
-                out::add);
+        query("instr(p.payload, CAST(? AS BLOB)) > 0", "ORDER BY e.position",
+                List.of(io.ciaf.api.internal.CanonicalJson.quote(text)), out::add);
         return out;
     }
 
-    private void query(String where, List<Object> args, java.util.function.Consumer<LedgerEntry> each) {
+    /** Entries matching {@code where}, in {@code order}, from one snapshot on a fresh connection. */
+    private void query(String where, String order, List<Object> args, java.util.function.Consumer<LedgerEntry> each) {
         try (LedgerDatabase db = LedgerDatabase.open(writer.file)) {
             db.execute("BEGIN");
             try (PreparedStatement s = db.connection.prepareStatement("SELECT " + LedgerDatabase.ENTRY_COLUMNS
-                    + " FROM " + LedgerDatabase.ENTRIES + " WHERE " + where + " ORDER BY e.position")) {
+                    + " FROM " + LedgerDatabase.ENTRIES + " WHERE " + where + " " + order)) {
                 for (int i = 0; i < args.size(); i++) {
                     s.setObject(i + 1, args.get(i));
                 }

@@ -12,7 +12,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -238,8 +237,7 @@ public final class LedgerBackup {
 
     private static List<Path> files(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
-            List<Path> out = new ArrayList<>(s.filter(Files::isRegularFile).sorted().toList());
-            return out;
+            return s.filter(Files::isRegularFile).sorted().toList();
         }
     }
 

@@ -46,6 +46,22 @@ public final class LedgerEntry {
         return payload == null ? Optional.empty() : Optional.of(new String(payload, StandardCharsets.UTF_8));
     }
 
+    /**
+     * The payload's members, parsed; empty when the payload was erased or is not a JSON object (which
+     * {@link AuditLedger#verify} reports as tampering).
+     */
+    public java.util.Map<String, Object> payloadFields() {
+        if (payload == null) {
+            return java.util.Map.of();
+        }
+        try {
+            return io.ciaf.storage.internal.RecordJson.MAPPER.readValue(payload,
+                    new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>() { });
+        } catch (java.io.IOException e) {
+            return java.util.Map.of();
+        }
+    }
+
     /** The stored payload bytes, not copied (package-private readers only), or null if erased. */
     byte[] payloadBytes() {
         return payload;

@@ -18,29 +18,6 @@ class MerkleTreeFileTest {
     @TempDir
     Path dir;
 
-    /** RFC 6962 §2.1 written out again, independently of {@link Merkle}. */
-    private static byte[] mth(List<byte[]> leaves, int from, int to) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        if (to - from == 0) {
-            return md.digest();
-        }
-        if (to - from == 1) {
-            md.update((byte) 0);
-            md.update(leaves.get(from));
-            return md.digest();
-        }
-        int k = 1;
-        while (k * 2 < to - from) {
-            k *= 2;
-        }
-        byte[] left = mth(leaves, from, from + k);
-        byte[] right = mth(leaves, from + k, to);
-        md.update((byte) 1);
-        md.update(left);
-        md.update(right);
-        return md.digest();
-    }
-
     private static byte[] leafData(int i) throws Exception {
         return MessageDigest.getInstance("SHA-256").digest(ByteBuffer.allocate(4).putInt(i).array());
     }
@@ -55,13 +32,13 @@ class MerkleTreeFileTest {
                     leaves.add(leafData(i));
                     b.add(leaves.get(i));
                 }
-                assertThat(b.root()).isEqualTo(mth(leaves, 0, n));
+                assertThat(b.root()).isEqualTo(Rfc6962Reference.mth(leaves, 0, n));
                 try (MerkleTreeFile tree = b.finish()) {
                     assertThat(tree.size()).isEqualTo(n);
-                    assertThat(tree.root()).as("root of %d", n).isEqualTo(mth(leaves, 0, n));
+                    assertThat(tree.root()).as("root of %d", n).isEqualTo(Rfc6962Reference.mth(leaves, 0, n));
                     for (int i = 0; i < n; i++) {
                         InclusionProof p = tree.proveInclusion(i);
-                        assertThat(p.leafHash()).isEqualTo(mth(leaves, i, i + 1));
+                        assertThat(p.leafHash()).isEqualTo(Rfc6962Reference.mth(leaves, i, i + 1));
                         p.verify();
                     }
                 }

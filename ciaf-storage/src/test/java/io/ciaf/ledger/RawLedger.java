@@ -23,6 +23,15 @@ final class RawLedger implements AutoCloseable {
         c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve(AuditLedger.LEDGER_FILE));
     }
 
+    /** Runs {@code verify()} on the ledger of {@code home}, which must report tampering, and returns the report. */
+    static LedgerTamperedException verifyFails(Path home) {
+        try (AuditLedger ledger = AuditLedger.open(home)) {
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(ledger::verify);
+            org.assertj.core.api.Assertions.assertThat(t).isInstanceOf(LedgerTamperedException.class);
+            return (LedgerTamperedException) t;
+        }
+    }
+
     /** Removes the write-once triggers, as someone with file access could. */
     RawLedger dropTriggers() throws SQLException {
         for (String t : new String[] {"entries", "checkpoints", "verifications", "erased", "payloads"}) {
