@@ -19,4 +19,47 @@ public interface ComplianceCheck {
     boolean blocking();
 
     CheckResult evaluate(Evidence evidence);
+
+    /**
+     * A check from a function, e.g. {@code ComplianceCheck.of("ACME-1", "internal policy 1", 1, false, e -> ...)}.
+     *
+     * @throws IllegalArgumentException for a blank id or a weight that is not positive
+     */
+    static ComplianceCheck of(String id, String citation, double weight, boolean blocking,
+            java.util.function.Function<Evidence, CheckResult> evaluate) {
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("a check needs an id");
+        }
+        if (!(weight > 0) || Double.isInfinite(weight)) {
+            throw new IllegalArgumentException("check " + id + ": weight must be positive; got " + weight);
+        }
+        java.util.Objects.requireNonNull(evaluate, "evaluate");
+        String cite = citation == null ? "" : citation;
+        return new ComplianceCheck() {
+            public String id() {
+                return id;
+            }
+
+            public String citation() {
+                return cite;
+            }
+
+            public double weight() {
+                return weight;
+            }
+
+            public boolean blocking() {
+                return blocking;
+            }
+
+            public CheckResult evaluate(Evidence evidence) {
+                return evaluate.apply(evidence);
+            }
+
+            @Override
+            public String toString() {
+                return id + " (" + cite + ")";
+            }
+        };
+    }
 }

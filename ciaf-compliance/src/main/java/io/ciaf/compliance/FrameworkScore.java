@@ -9,7 +9,8 @@ import java.util.OptionalDouble;
  * (PASS 1, PARTIAL 0.5, anything else 0; NOT_APPLICABLE ones are left out); a failed blocking check (FAIL or
  * ERROR) caps it at {@code blockingCap}. Empty when no check applies.
  */
-public record FrameworkScore(String frameworkId, OptionalDouble score, boolean capped, List<CheckResult> results) {
+public record FrameworkScore(String frameworkId, String name, String version, OptionalDouble score, boolean capped,
+        List<CheckResult> results) {
 
     /** Default cap for a framework with a failed blocking check (COMPLIANCE.md). */
     public static final double DEFAULT_BLOCKING_CAP = 0.5;
@@ -23,7 +24,17 @@ public record FrameworkScore(String frameworkId, OptionalDouble score, boolean c
         double weighted = 0;
         double weights = 0;
         boolean capped = false;
-        for (ComplianceCheck check : framework.checks()) {
+        List<ComplianceCheck> checks;
+        try {
+            checks = framework.checks();
+        } catch (RuntimeException e) {
+            checks = List.of();
+            results.add(CheckResult.of(framework.id(), CheckStatus.ERROR, "the framework's checks could not be"
+                    + " listed: " + e));
+            capped = true;
+            weights = 1;
+        }
+        for (ComplianceCheck check : checks) {
             CheckResult r;
             try {
                 r = check.evaluate(evidence);
@@ -48,11 +59,12 @@ public record FrameworkScore(String frameworkId, OptionalDouble score, boolean c
             }
         }
         if (weights == 0) {
-            return new FrameworkScore(framework.id(), OptionalDouble.empty(), false, results);
+            return new FrameworkScore(framework.id(), framework.name(), framework.version(), OptionalDouble.empty(),
+                    false, results);
         }
         double score = weighted / weights;
         boolean applied = capped && score > blockingCap;
-        return new FrameworkScore(framework.id(), OptionalDouble.of(capped ? Math.min(score, blockingCap) : score),
-                applied, results);
+        return new FrameworkScore(framework.id(), framework.name(), framework.version(),
+                OptionalDouble.of(capped ? Math.min(score, blockingCap) : score), applied, results);
     }
 }

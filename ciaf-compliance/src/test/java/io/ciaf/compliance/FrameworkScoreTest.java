@@ -59,7 +59,7 @@ class FrameworkScoreTest {
         };
     }
 
-    private static final Evidence NONE = new Evidence("m", List.of(), List.of(), true, Map.of(), Map.of());
+    private static final Evidence NONE = Evidence.builder("m").build();
 
     @Test
     void theScoreIsTheWeightedMeanOverApplicableChecks() {

@@ -86,6 +86,9 @@ public final class LedgerRecords {
         if (p.get("details") instanceof String d) {
             b.details(d);
         }
+        if (p.get("actor") instanceof String actor) {
+            b.actor(actor);
+        }
         if (p.get("parent_id") instanceof String parent) {
             b.parentId(UUID.fromString(parent));
         }

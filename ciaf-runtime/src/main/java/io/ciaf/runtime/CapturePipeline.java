@@ -106,6 +106,9 @@ final class CapturePipeline implements Runnable {
                 if (e.parentId != null) {
                     b.parentId(e.parentId);
                 }
+                if (e.actor != null && !e.actor.isEmpty()) {
+                    b.actor(e.actor);
+                }
                 records.add(b.build());
             } catch (RuntimeException ex) {
                 failed.incrementAndGet();
@@ -334,6 +337,7 @@ final class CapturePipeline implements Runnable {
         p.put("metadata", r.metadataJson());
         p.put("metadata_hash", CanonicalJson.quote(r.metadataHash()));
         r.parentId().ifPresent(id -> p.put("parent_id", CanonicalJson.quote(id.toString())));
+        r.actor().ifPresent(a -> p.put("actor", CanonicalJson.quote(a)));
         if (!r.validationErrors().isEmpty()) {
             p.put("validation_errors", CanonicalJson.write(r.validationErrors()));
         }

@@ -45,6 +45,7 @@ public final class MetadataCapture implements AutoCloseable {
     final CountDownLatch durable;
     private MetadataCapture previous;
     String details;
+    String actor;
     private boolean closed;
     /** Set by {@link CaptureHooks}: whether the captured method's return value is summarized. */
     boolean captureResult;
@@ -116,6 +117,15 @@ public final class MetadataCapture implements AutoCloseable {
     /** A human-readable description stored with the record. */
     public MetadataCapture details(String text) {
         this.details = text;
+        return this;
+    }
+
+    /**
+     * Who caused the event: a user id, service account or host. Stored with the record; audit trails under 21
+     * CFR 11 and HIPAA need it.
+     */
+    public MetadataCapture actor(String who) {
+        this.actor = who;
         return this;
     }
 
