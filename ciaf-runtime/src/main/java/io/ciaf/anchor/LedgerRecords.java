@@ -40,8 +40,8 @@ public final class LedgerRecords {
         long[] counts = new long[3];
         String member = model == null ? null : Payloads.modelMember(model);
         ledger.scan(0, last, e -> {
-            if (!"METADATA".equals(e.type())) {
-                return;
+            if (!"METADATA".equals(e.type()) && !"COMPLIANCE".equals(e.type())) {
+                return; // COMPLIANCE entries carry the assessment's compliance record
             }
             if (e.payload().isEmpty()) {
                 counts[0]++;
@@ -73,6 +73,29 @@ public final class LedgerRecords {
             }
         });
         return new Result(records, counts[0], counts[1], counts[2], problems);
+    }
+
+    /**
+     * The payload members of {@code r} as the capture pipeline writes them (id, timestamp, model_name, stage,
+     * event_type, metadata, metadata_hash and the optional ones), in a map the caller may add to.
+     */
+    public static Map<String, Object> toPayload(MetadataRecord r) {
+        Map<String, Object> p = new java.util.TreeMap<>();
+        p.put("id", r.id().toString());
+        p.put("timestamp", r.timestamp().toString());
+        p.put("model_name", r.model());
+        r.version().ifPresent(v -> p.put("model_version", v));
+        p.put("stage", r.stage().wireName());
+        p.put("event_type", r.eventType());
+        r.details().ifPresent(d -> p.put("details", d));
+        p.put("metadata", r.metadata());
+        p.put("metadata_hash", r.metadataHash());
+        r.parentId().ifPresent(id -> p.put("parent_id", id.toString()));
+        r.actor().ifPresent(a -> p.put("actor", a));
+        if (!r.validationErrors().isEmpty()) {
+            p.put("validation_errors", r.validationErrors());
+        }
+        return p;
     }
 
     /** A record from a METADATA payload as the capture pipeline writes it. */

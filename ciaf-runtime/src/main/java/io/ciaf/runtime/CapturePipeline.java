@@ -40,8 +40,11 @@ final class CapturePipeline implements Runnable {
     private long lastCheckpoint = System.nanoTime();
     private volatile boolean stopping;
 
+    private final Listeners listeners;
+
     CapturePipeline(CaptureQueue queue, AuditLedger ledger, MetadataStorage storage, Sessions session,
-            CiafConfig config, AtomicLong dropped) {
+            CiafConfig config, AtomicLong dropped, Listeners listeners) {
+        this.listeners = listeners;
         this.queue = queue;
         this.ledger = ledger;
         this.storage = storage;
@@ -300,13 +303,18 @@ final class CapturePipeline implements Runnable {
             if (batch == END) {
                 return;
             }
+            boolean ok = false;
             try {
                 storage.saveValidated(batch);
+                ok = true;
             } catch (RuntimeException ex) {
                 Problems.report("backend-save", "records are in the ledger but the metadata backend could not"
                         + " save them (rebuild it from the ledger)", ex);
             } finally {
                 saved.addAndGet(batch.size());
+            }
+            if (ok) {
+                listeners.saved(batch);
             }
         }
     }
@@ -369,6 +377,8 @@ final class CapturePipeline implements Runnable {
                 p.put("dropped_total", total);
                 p.put("reason", "capture queue full (capture.overload = drop)");
                 ledger.append("DROPPED", p, null);
+                listeners.fire(List.of(io.ciaf.webhook.AuditEvents.recordsDropped(total - droppedRecorded, total,
+                        session.id.toString())));
                 droppedRecorded = total;
             } catch (RuntimeException ex) {
                 Problems.report("dropped-entry", "cannot record dropped records in the ledger", ex);
@@ -386,7 +396,9 @@ final class CapturePipeline implements Runnable {
 
     void seal() {
         try {
-            ledger.checkpoint();
+            io.ciaf.ledger.Checkpoint c = ledger.checkpoint();
+            listeners.fire(List.of(io.ciaf.webhook.AuditEvents.checkpointSealed(c.origin(), c.size(),
+                    c.rootBase64())));
         } catch (RuntimeException ex) {
             Problems.report("checkpoint", "cannot seal a checkpoint", ex);
         }

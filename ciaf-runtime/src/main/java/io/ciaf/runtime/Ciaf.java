@@ -97,6 +97,17 @@ public final class Ciaf {
         }
     }
 
+    /**
+     * Adds a listener that hears every later event (records saved, validation failures, checkpoints, drops),
+     * off the application's threads. Ignored when CIAF is not running.
+     */
+    public static void addListener(io.ciaf.api.spi.RecordListener listener) {
+        CiafRuntime r = runtime();
+        if (r != null && listener != null) {
+            r.listeners.add(listener);
+        }
+    }
+
     /** The seed's ModelMetadataManager for one model and version. */
     public static ModelMetadataManager model(String name, String version) {
         return new ModelMetadataManager(name, version);

@@ -82,6 +82,58 @@ public final class CiafConfig {
                 "third-party methods to capture: [{class, methods, subtypes, model, stage, event}] (ciaf.json only)");
         key("checkpoint.interval_seconds", "CIAF_CHECKPOINT_INTERVAL_SECONDS", "300",
                 "seal a signed checkpoint this often while capturing (0: only at shutdown)");
+        key("compliance.frameworks", "CIAF_COMPLIANCE_FRAMEWORKS", "",
+                "framework ids ciaf compliance assess scores by default (empty: every one found)");
+        key("compliance.protected_attributes", "CIAF_COMPLIANCE_PROTECTED_ATTRIBUTES", "",
+                "INFERENCE metadata keys that name an applicant's group (e.g. sex, age_group); fairness is measured"
+                        + " over each");
+        key("compliance.four_fifths", "CIAF_COMPLIANCE_FOUR_FIFTHS", "0.8",
+                "lowest accepted ratio of a group's selection rate to the highest (EEOC-4D, FCRA-DI)");
+        key("compliance.z_critical", "CIAF_COMPLIANCE_Z_CRITICAL", "1.96",
+                "two-proportion |z| above which a selection-rate gap counts as significant (EEOC-4D-sig)");
+        key("compliance.min_group_size", "CIAF_COMPLIANCE_MIN_GROUP_SIZE", "30",
+                "groups with fewer decisions are noted as too small for a reliable ratio");
+        key("compliance.psi_moderate", "CIAF_COMPLIANCE_PSI_MODERATE", "0.1", "population stability index from which"
+                + " drift counts as moderate");
+        key("compliance.psi_major", "CIAF_COMPLIANCE_PSI_MAJOR", "0.25", "population stability index above which"
+                + " drift counts as major");
+        key("compliance.accuracy_tolerance", "CIAF_COMPLIANCE_ACCURACY_TOLERANCE", "0.05",
+                "how far production accuracy may fall below the declared accuracy (AIA-15)");
+        key("compliance.blocking_cap", "CIAF_COMPLIANCE_BLOCKING_CAP", "0.5",
+                "highest score of a framework with a failed blocking check");
+        key("compliance.max_adverse_reasons", "CIAF_COMPLIANCE_MAX_ADVERSE_REASONS", "4",
+                "most principal reasons an adverse-action notice may give (FCRA-AA)");
+        key("compliance.adverse_notice_days", "CIAF_COMPLIANCE_ADVERSE_NOTICE_DAYS", "30",
+                "days within which an adverse-action notice must go out (FCRA-AA-time)");
+        key("compliance.approved_features", "CIAF_COMPLIANCE_APPROVED_FEATURES", "",
+                "features the model may use (GDPR-5c); empty: not decided");
+        key("compliance.special_categories", "CIAF_COMPLIANCE_SPECIAL_CATEGORIES", "",
+                "feature-name fragments of Art 9 special categories (empty: race, ethnic, religio, health, …)");
+        key("compliance.authorised_users", "CIAF_COMPLIANCE_AUTHORISED_USERS", "",
+                "user ids allowed to act on the model (P11-10dg); empty: not decided");
+        key("compliance.shared_ids", "CIAF_COMPLIANCE_SHARED_IDS", "",
+                "user ids that name no single person (HIPAA-312a; empty: admin, root, shared, user, test, guest,"
+                        + " system)");
+        key("compliance.log_review_days", "CIAF_COMPLIANCE_LOG_REVIEW_DAYS", "90",
+                "a log review must be recorded this often (HIPAA-308D)");
+        key("compliance.device_lifetime_days", "CIAF_COMPLIANCE_DEVICE_LIFETIME_DAYS", "0",
+                "the device's lifetime; records are kept at least this long and 2 years (ISO-425)");
+        key("validators", null, "[]",
+                "stage validators: [{stage, required: [keys], min: {key: n}, max: {key: n}}] (ciaf.json only)");
+        key("webhooks.url", "CIAF_WEBHOOK_URL", null,
+                "where events are POSTed (http or https); empty: no webhook");
+        key("webhooks.secret", "CIAF_WEBHOOK_SECRET", null,
+                "HMAC-SHA256 key of the X-CIAF-Signature header; never logged or shown");
+        key("webhooks.events", "CIAF_WEBHOOK_EVENTS", "",
+                "events sent (empty: all): " + String.join(", ", io.ciaf.webhook.AuditEvents.NAMES));
+        key("webhooks.models", "CIAF_WEBHOOK_MODELS", "", "only events of these models (empty: all)");
+        key("webhooks.stages", "CIAF_WEBHOOK_STAGES", "", "only record events of these stages (empty: all)");
+        key("webhooks.timeout_ms", "CIAF_WEBHOOK_TIMEOUT_MS", "5000", "longest wait for the receiver's answer");
+        key("webhooks.max_attempts", "CIAF_WEBHOOK_MAX_ATTEMPTS", "10",
+                "attempts before a delivery goes to the dead letters (ciaf webhooks retry sends it again)");
+        key("webhooks.backoff_ms", "CIAF_WEBHOOK_BACKOFF_MS", "1000",
+                "wait before the first retry; doubles each attempt, with ±50% jitter");
+        key("webhooks.max_backoff_ms", "CIAF_WEBHOOK_MAX_BACKOFF_MS", "300000", "longest wait between attempts");
         key("ledger.origin", "CIAF_LEDGER_ORIGIN", null,
                 "checkpoint origin when the runtime creates a new ledger (default: ciaf.local/<host name>)");
     }
@@ -214,6 +266,54 @@ public final class CiafConfig {
         return (List<MethodRule>) values.get("capture.methods");
     }
 
+    /**
+     * The settings compliance checks read (every {@code compliance.*} and {@code retention.*} value), under
+     * their config keys.
+     */
+    public Map<String, Object> complianceSettings() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if ((k.startsWith("compliance.") || k.startsWith("retention.")) && v != null) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    /** The framework ids assessed by default (empty: all). */
+    @SuppressWarnings("unchecked")
+    public List<String> complianceFrameworks() {
+        return (List<String>) values.get("compliance.frameworks");
+    }
+
+    public double blockingCap() {
+        return (Double) values.get("compliance.blocking_cap");
+    }
+
+    public double fourFifths() {
+        return (Double) values.get("compliance.four_fifths");
+    }
+
+    /** Stage validators from config ({@code validators}). */
+    @SuppressWarnings("unchecked")
+    public List<ValidatorRule> validators() {
+        return (List<ValidatorRule>) values.get("validators");
+    }
+
+    /** The webhook, if {@code webhooks.url} is set. */
+    @SuppressWarnings("unchecked")
+    public java.util.Optional<io.ciaf.webhook.WebhookSettings> webhook() {
+        String url = (String) values.get("webhooks.url");
+        if (url == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new io.ciaf.webhook.WebhookSettings(java.net.URI.create(url),
+                (String) values.get("webhooks.secret"), (List<String>) values.get("webhooks.events"),
+                (List<String>) values.get("webhooks.models"), (List<String>) values.get("webhooks.stages"),
+                (Integer) values.get("webhooks.timeout_ms"), (Integer) values.get("webhooks.max_attempts"),
+                (Integer) values.get("webhooks.backoff_ms"), (Integer) values.get("webhooks.max_backoff_ms")));
+    }
+
     public int checkpointIntervalSeconds() {
         return (Integer) values.get("checkpoint.interval_seconds");
     }
@@ -240,6 +340,9 @@ public final class CiafConfig {
             if (v == null && k.name().equals("storage.path")) {
                 v = storagePath();
             }
+            if (v != null && k.name().equals("webhooks.secret")) {
+                v = "(set, not shown)";
+            }
             out.append(k.name()).append(" = ").append(v == null ? "(unset: " + k.description() + ")" : render(v))
                     .append("    [").append(source(k.name())).append("]\n");
         }
@@ -249,6 +352,9 @@ public final class CiafConfig {
     private static String render(Object v) {
         if (v instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof MethodRule) {
             return list.size() + " method rule(s)";
+        }
+        if (v instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof ValidatorRule) {
+            return list.size() + " validator rule(s)";
         }
         return String.valueOf(v);
     }
@@ -286,6 +392,49 @@ public final class CiafConfig {
     /** A third-party method to capture, from {@code capture.methods}. */
     public record MethodRule(String className, List<String> methods, boolean subtypes, String model, String stage,
             String event) {
+    }
+
+    /**
+     * A stage validator from config: the metadata keys a record of {@code stage} must have, and the lowest and
+     * highest values of numeric keys (e.g. {@code {"stage": "validation", "min": {"accuracy": 0.8}}}).
+     */
+    public record ValidatorRule(io.ciaf.api.Stage stage, List<String> required, Map<String, Double> min,
+            Map<String, Double> max) implements io.ciaf.api.spi.MetadataValidator {
+
+        public ValidatorRule {
+            required = List.copyOf(required);
+            min = Map.copyOf(min);
+            max = Map.copyOf(max);
+        }
+
+        @Override
+        public List<String> validate(io.ciaf.api.MetadataRecord record) {
+            List<String> problems = new ArrayList<>();
+            for (String key : required) {
+                if (record.metadata().get(key) == null) {
+                    problems.add("metadata." + key + " is required for " + stage.wireName() + " records (validators)");
+                }
+            }
+            check(record, min, true, problems);
+            check(record, max, false, problems);
+            return problems;
+        }
+
+        private void check(io.ciaf.api.MetadataRecord record, Map<String, Double> bounds, boolean lower,
+                List<String> problems) {
+            for (Map.Entry<String, Double> b : new java.util.TreeMap<>(bounds).entrySet()) {
+                Object v = record.metadata().get(b.getKey());
+                if (v == null) {
+                    problems.add("metadata." + b.getKey() + " is missing; " + stage.wireName() + " records need it "
+                            + (lower ? "≥ " : "≤ ") + b.getValue() + " (validators)");
+                } else if (!(v instanceof Number n)) {
+                    problems.add("metadata." + b.getKey() + " = " + v + " is not a number (validators)");
+                } else if (lower ? n.doubleValue() < b.getValue() : n.doubleValue() > b.getValue()) {
+                    problems.add("metadata." + b.getKey() + " = " + v + " is " + (lower ? "below the minimum "
+                            : "above the maximum ") + b.getValue() + " (validators)");
+                }
+            }
+        }
     }
 
     /** Reads the sources in order; every problem becomes one error line. */
@@ -340,6 +489,12 @@ public final class CiafConfig {
             for (Key k : KEYS.values()) {
                 Object v = raw.containsKey(k.name()) ? raw.get(k.name()) : k.defaultValue();
                 values.put(k.name(), convert(k, v));
+            }
+            if (values.get("webhooks.url") != null && (values.get("webhooks.secret") == null
+                    || String.valueOf(values.get("webhooks.secret")).isEmpty())) {
+                errors.add("webhooks.url is set (" + sources.getOrDefault("webhooks.url", "default") + ") but"
+                        + " webhooks.secret is not: set CIAF_WEBHOOK_SECRET (or webhooks.secret in ciaf.json) so that"
+                        + " receivers can check each delivery's X-CIAF-Signature");
             }
             return new CiafConfig(Collections.unmodifiableMap(values), Collections.unmodifiableMap(sources),
                     List.copyOf(errors));
@@ -430,7 +585,8 @@ public final class CiafConfig {
         }
 
         private Object convert(Key k, Object v) {
-            String where = k.name() + " = " + v + " (" + sources.getOrDefault(k.name(), "default") + ")";
+            Object shown = k.name().equals("webhooks.secret") ? "(not shown)" : v;
+            String where = k.name() + " = " + shown + " (" + sources.getOrDefault(k.name(), "default") + ")";
             try {
                 switch (k.name()) {
                     case "retention.days":
@@ -448,6 +604,64 @@ public final class CiafConfig {
                         return intIn(v, 0, 1_000_000, where, "characters");
                     case "checkpoint.interval_seconds":
                         return intIn(v, 0, 86_400, where, "seconds");
+                    case "compliance.min_group_size":
+                    case "compliance.max_adverse_reasons":
+                        return intIn(v, 1, 1_000_000, where, "");
+                    case "compliance.adverse_notice_days":
+                    case "compliance.log_review_days":
+                        return intIn(v, 1, 36_500, where, "days");
+                    case "compliance.device_lifetime_days":
+                        return intIn(v, 0, 36_500, where, "days");
+                    case "compliance.four_fifths":
+                    case "compliance.psi_moderate":
+                    case "compliance.psi_major":
+                    case "compliance.accuracy_tolerance":
+                    case "compliance.blocking_cap":
+                        return doubleIn(v, 0, 1, where);
+                    case "compliance.z_critical":
+                        return doubleIn(v, 0, 10, where);
+                    case "compliance.frameworks":
+                    case "compliance.protected_attributes":
+                    case "compliance.approved_features":
+                    case "compliance.special_categories":
+                    case "compliance.authorised_users":
+                    case "compliance.shared_ids":
+                    case "webhooks.models":
+                        return stringList(v, where);
+                    case "webhooks.stages": {
+                        List<String> stages = stringList(v, where);
+                        for (String st : stages) {
+                            if (!isStage(st)) {
+                                throw new IllegalArgumentException(where + ": '" + st + "' is not a stage; use"
+                                        + " data_ingestion, preprocessing, training, validation, deployment,"
+                                        + " inference, monitoring or compliance");
+                            }
+                        }
+                        return stages.stream().map(st -> io.ciaf.api.Stage.parse(st).wireName()).toList();
+                    }
+                    case "webhooks.events": {
+                        List<String> events = stringList(v, where);
+                        for (String ev : events) {
+                            if (!io.ciaf.webhook.AuditEvents.NAMES.contains(ev)) {
+                                throw new IllegalArgumentException(where + ": '" + ev + "' is not an event; use "
+                                        + String.join(", ", io.ciaf.webhook.AuditEvents.NAMES)
+                                        + hint(ev, io.ciaf.webhook.AuditEvents.NAMES));
+                            }
+                        }
+                        return events;
+                    }
+                    case "webhooks.url":
+                        return url(v, where);
+                    case "webhooks.timeout_ms":
+                        return intIn(v, 100, 600_000, where, "milliseconds");
+                    case "webhooks.max_attempts":
+                        return intIn(v, 1, 1000, where, "attempts");
+                    case "webhooks.backoff_ms":
+                        return intIn(v, 1, 3_600_000, where, "milliseconds");
+                    case "webhooks.max_backoff_ms":
+                        return intIn(v, 1, 86_400_000, where, "milliseconds");
+                    case "validators":
+                        return validatorRules(v, where);
                     case "retention.auto_cleanup":
                         return bool(v, where);
                     case "capture.mode":
@@ -503,6 +717,120 @@ public final class CiafConfig {
                 throw new IllegalArgumentException(where + ": must be " + min + " to " + max + " " + unit);
             }
             return (int) n;
+        }
+
+        private static double doubleIn(Object v, double min, double max, String where) {
+            double d;
+            if (v instanceof Number n) {
+                d = n.doubleValue();
+            } else {
+                try {
+                    d = Double.parseDouble(String.valueOf(v).strip());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(where + ": not a number");
+                }
+            }
+            if (!(d >= min && d <= max)) {
+                throw new IllegalArgumentException(where + ": must be from " + min + " to " + max);
+            }
+            return d;
+        }
+
+        private static String url(Object v, String where) {
+            if (v == null || String.valueOf(v).isBlank()) {
+                return null;
+            }
+            String s = String.valueOf(v).strip();
+            try {
+                java.net.URI u = new java.net.URI(s);
+                if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                    throw new IllegalArgumentException(where + ": use an http:// or https:// URL with a host");
+                }
+                if (u.getUserInfo() != null) {
+                    throw new IllegalArgumentException(where + ": put no credentials in the URL; the webhook"
+                            + " secret signs each delivery (webhooks.secret)");
+                }
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException(where + ": not a URL (" + e.getReason() + ")");
+            }
+            return s;
+        }
+
+        private List<ValidatorRule> validatorRules(Object v, String where) {
+            if (v instanceof String s && s.strip().equals("[]")) {
+                return List.of();
+            }
+            Object parsed = v;
+            if (v instanceof String s) {
+                try {
+                    parsed = RecordJson.MAPPER.readValue(s, Object.class);
+                } catch (JsonProcessingException e) {
+                    throw new IllegalArgumentException(where + ": not a JSON list of validator rules");
+                }
+            }
+            if (!(parsed instanceof List<?> list)) {
+                throw new IllegalArgumentException(where + ": must be a list of {stage, required, min, max}");
+            }
+            List<ValidatorRule> rules = new ArrayList<>();
+            List<String> fields = List.of("stage", "required", "min", "max");
+            for (int i = 0; i < list.size(); i++) {
+                String at = "validators[" + i + "]";
+                if (!(list.get(i) instanceof Map<?, ?> m)) {
+                    errors.add(at + ": must be an object {stage, required, min, max}");
+                    continue;
+                }
+                boolean ok = true;
+                for (Object f : m.keySet()) {
+                    if (!fields.contains(f)) {
+                        errors.add(at + "." + f + " is not a validator rule field" + hint(String.valueOf(f), fields));
+                        ok = false;
+                    }
+                }
+                if (!isStage(m.get("stage"))) {
+                    errors.add(at + ".stage: one of data_ingestion, preprocessing, training, validation, deployment,"
+                            + " inference, monitoring, compliance is required");
+                    continue;
+                }
+                List<String> required = List.of();
+                if (m.get("required") instanceof List<?> r && r.stream().allMatch(x -> x instanceof String)) {
+                    required = r.stream().map(String.class::cast).toList();
+                } else if (m.get("required") != null) {
+                    errors.add(at + ".required: must be a list of metadata keys");
+                    ok = false;
+                }
+                Map<String, Double> min = bounds(m.get("min"), at + ".min");
+                Map<String, Double> max = bounds(m.get("max"), at + ".max");
+                if (min == null || max == null) {
+                    ok = false;
+                } else if (required.isEmpty() && min.isEmpty() && max.isEmpty()) {
+                    errors.add(at + ": a rule needs required, min or max");
+                    ok = false;
+                }
+                if (ok) {
+                    rules.add(new ValidatorRule(io.ciaf.api.Stage.parse(String.valueOf(m.get("stage"))), required,
+                            min, max));
+                }
+            }
+            return List.copyOf(rules);
+        }
+
+        private Map<String, Double> bounds(Object v, String at) {
+            if (v == null) {
+                return Map.of();
+            }
+            if (!(v instanceof Map<?, ?> m)) {
+                errors.add(at + ": must be an object of metadata key to number, e.g. {\"accuracy\": 0.8}");
+                return null;
+            }
+            Map<String, Double> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!(e.getValue() instanceof Number n)) {
+                    errors.add(at + "." + e.getKey() + ": must be a number");
+                    return null;
+                }
+                out.put(String.valueOf(e.getKey()), n.doubleValue());
+            }
+            return out;
         }
 
         private static boolean bool(Object v, String where) {

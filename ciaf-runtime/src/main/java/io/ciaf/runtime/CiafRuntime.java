@@ -30,6 +30,8 @@ final class CiafRuntime {
     private volatile boolean dead;
     private final java.util.List<Map.Entry<io.ciaf.api.Stage, io.ciaf.api.spi.MetadataValidator>> validators =
             new java.util.concurrent.CopyOnWriteArrayList<>();
+    final Listeners listeners = new Listeners();
+    private volatile io.ciaf.webhook.Webhooks webhooks;
     private final java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
 
     private CiafRuntime(CiafConfig config) {
@@ -85,13 +87,26 @@ final class CiafRuntime {
         for (Map.Entry<io.ciaf.api.Stage, io.ciaf.api.spi.MetadataValidator> v : validators) {
             storage.registerValidator(v.getKey(), v.getValue());
         }
+        for (CiafConfig.ValidatorRule rule : config.validators()) {
+            registerValidator(rule.stage(), rule); // storage is open: registers there once
+        }
+        listeners.discover(Thread.currentThread().getContextClassLoader() != null
+                ? Thread.currentThread().getContextClassLoader() : CiafRuntime.class.getClassLoader());
+        if (config.webhook().isPresent()) {
+            try {
+                webhooks = io.ciaf.webhook.Webhooks.start(config.home(), config.webhook().get(), Problems::report);
+                listeners.add(webhooks);
+            } catch (RuntimeException e) {
+                Problems.report("webhooks", "webhooks are off in this JVM: their outbox cannot be opened", e);
+            }
+        }
         session = new Sessions(ledger);
         Map<String, Object> about = new LinkedHashMap<>();
         about.put("java_version", System.getProperty("java.version"));
         about.put("storage_backend", config.storageBackend());
         about.put("capture_mode", config.syncByDefault() ? "sync" : "async");
         session.start(about);
-        pipeline = new CapturePipeline(queue, ledger, storage, session, config, dropped);
+        pipeline = new CapturePipeline(queue, ledger, storage, session, config, dropped, listeners);
     }
 
     // A runtime that cannot record must still never block or fail its callers.
@@ -241,6 +256,7 @@ final class CiafRuntime {
         } catch (RuntimeException e) {
             Problems.report("shutdown", "CIAF could not end its session cleanly", e);
         } finally {
+            listeners.close();
             storage.close();
             ledger.close();
         }
