@@ -303,18 +303,15 @@ final class CapturePipeline implements Runnable {
             if (batch == END) {
                 return;
             }
-            boolean ok = false;
             try {
                 storage.saveValidated(batch);
-                ok = true;
+                // before counting them saved: a flush returns only after the listeners (the webhook outbox) have them
+                listeners.saved(batch);
             } catch (RuntimeException ex) {
                 Problems.report("backend-save", "records are in the ledger but the metadata backend could not"
                         + " save them (rebuild it from the ledger)", ex);
             } finally {
                 saved.addAndGet(batch.size());
-            }
-            if (ok) {
-                listeners.saved(batch);
             }
         }
     }

@@ -1,6 +1,5 @@
 package io.ciaf.webhook;
 
-import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -10,12 +9,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
 import io.ciaf.api.AuditEvent;
 import io.ciaf.api.internal.CanonicalJson;
+import io.ciaf.api.internal.JsonValues;
 import io.ciaf.api.internal.TimeOrderedIds;
 import io.ciaf.api.spi.RecordListener;
 
@@ -78,8 +79,15 @@ public final class Webhooks implements RecordListener, AutoCloseable {
             body.put("model", e.model());
             body.put("stage", e.stage() == null ? null : e.stage().wireName());
             body.put("data", e.data());
-            deliveries.add(new Outbox.Delivery(id, e.name(), e.model(), CanonicalJson.write(body), now, 0, now,
-                    "PENDING", null));
+            String json;
+            try {
+                json = CanonicalJson.write(JsonValues.normalize(body, "webhook"));
+            } catch (IllegalArgumentException bad) {
+                problems.accept("webhook-body:" + e.name(), "a " + e.name() + " event holds a value that is not JSON"
+                        + " and is not sent: " + bad.getMessage());
+                continue;
+            }
+            deliveries.add(new Outbox.Delivery(id, e.name(), e.model(), json, now, 0, now, "PENDING", null));
         }
         if (!deliveries.isEmpty()) {
             outbox.add(deliveries);
@@ -111,14 +119,20 @@ public final class Webhooks implements RecordListener, AutoCloseable {
      */
     public int sendDue(long deadlineMillis) {
         int delivered = 0;
-        long lease = settings.timeoutMillis() * 2L + 1000;
+        // A lease covers one round of concurrent attempts; a sender killed mid-round delays those deliveries by
+        // at most this much in the next process.
+        long lease = settings.timeoutMillis() + 2000L;
         while (!stopping && System.currentTimeMillis() < deadlineMillis) {
-            List<Outbox.Delivery> due = outbox.takeDue(System.currentTimeMillis(), 32, lease);
+            List<Outbox.Delivery> due = outbox.takeDue(System.currentTimeMillis(), 16, lease);
             if (due.isEmpty()) {
                 return delivered;
             }
+            List<CompletableFuture<Boolean>> round = new ArrayList<>(due.size());
             for (Outbox.Delivery d : due) {
-                if (attempt(d)) {
+                round.add(attempt(d));
+            }
+            for (CompletableFuture<Boolean> f : round) {
+                if (f.join()) {
                     delivered++;
                 }
             }
@@ -126,11 +140,11 @@ public final class Webhooks implements RecordListener, AutoCloseable {
         return delivered;
     }
 
-    private boolean attempt(Outbox.Delivery d) {
-        String error;
+    private CompletableFuture<Boolean> attempt(Outbox.Delivery d) {
+        HttpRequest request;
         try {
             long t = System.currentTimeMillis() / 1000;
-            HttpRequest request = HttpRequest.newBuilder(settings.url())
+            request = HttpRequest.newBuilder(settings.url())
                     .timeout(Duration.ofMillis(settings.timeoutMillis()))
                     .header("Content-Type", "application/json")
                     .header("User-Agent", "ciaf-webhooks")
@@ -138,20 +152,28 @@ public final class Webhooks implements RecordListener, AutoCloseable {
                     .header("X-CIAF-Delivery", d.id())
                     .header("X-CIAF-Signature", WebhookSignature.sign(settings.secret(), t, d.body()))
                     .POST(HttpRequest.BodyPublishers.ofString(d.body())).build();
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            if (response.statusCode() / 100 == 2) {
-                outbox.delivered(d.id(), System.currentTimeMillis());
-                return true;
-            }
-            error = "HTTP " + response.statusCode();
-        } catch (IOException e) {
-            error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            error = "interrupted";
         } catch (RuntimeException e) {
-            error = e.toString();
+            return CompletableFuture.completedFuture(failed(d, e.toString()));
         }
+        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
+            try {
+                if (error == null && response.statusCode() / 100 == 2) {
+                    outbox.delivered(d.id(), System.currentTimeMillis());
+                    return true;
+                }
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                return failed(d, cause == null ? "HTTP " + response.statusCode()
+                        : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+            } catch (RuntimeException e) {
+                problems.accept("webhook-outbox", "a webhook delivery's result could not be written to the outbox;"
+                        + " it will be sent again: " + e.getMessage());
+                return false;
+            }
+        });
+    }
+
+    private boolean failed(Outbox.Delivery d, String error) {
         int attempts = d.attempts() + 1;
         boolean dead = attempts >= settings.maxAttempts();
         long now = System.currentTimeMillis();

@@ -1,0 +1,90 @@
+package io.ciaf.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ciaf.ledger.AuditLedger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A JVM killed with a backlog of deliveries, and the next JVM on the same home delivering all of it. */
+class WebhookRestartTest {
+
+    private static final String SECRET = "restart-secret";
+
+    @TempDir
+    Path home;
+
+    private Process app(int port, String... args) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "-Dciaf.home=" + home, WebhookApp.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("CIAF_WEBHOOK_URL", "http://127.0.0.1:" + port + "/hook");
+        pb.environment().put("CIAF_WEBHOOK_SECRET", SECRET);
+        pb.environment().put("CIAF_WEBHOOK_BACKOFF_MS", "20");
+        pb.environment().put("CIAF_WEBHOOK_MAX_BACKOFF_MS", "200");
+        pb.environment().put("CIAF_WEBHOOK_MAX_ATTEMPTS", "1000");
+        pb.redirectError(home.resolveSibling(home.getFileName() + "-" + args[0] + ".err").toFile());
+        return pb.start();
+    }
+
+    private static String firstLine(Process p) throws Exception {
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        return r.readLine();
+    }
+
+    @Test
+    void aBacklogLeftByAKilledJvmIsDeliveredByTheNextOne() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Process first = app(port, "backlog", "200");
+        assertThat(firstLine(first)).isEqualTo("captured");
+        first.destroyForcibly(); // SIGKILL: the sender dies with deliveries pending
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        try (Outbox outbox = Outbox.open(home)) {
+            assertThat(outbox.counts().get("PENDING")).as(outbox.counts().toString()).isGreaterThanOrEqualTo(200L);
+        }
+        try (Receiver receiver = new Receiver(SECRET, port)) {
+            Process second = app(port, "resume");
+            assertThat(firstLine(second)).isEqualTo("captured");
+            assertThat(second.waitFor(90, TimeUnit.SECONDS)).isTrue();
+            assertThat(second.exitValue()).isZero();
+
+            ObjectMapper json = new ObjectMapper();
+            Set<String> recordIds = new HashSet<>();
+            for (String body : receiver.delivered.values()) {
+                Map<?, ?> b = json.readValue(body, Map.class);
+                if ("metadata_saved".equals(b.get("event"))) {
+                    assertThat(recordIds.add((String) ((Map<?, ?>) b.get("data")).get("record_id")))
+                            .as("each record once after dedup").isTrue();
+                }
+            }
+            Set<String> ledgerIds = new HashSet<>();
+            try (AuditLedger ledger = AuditLedger.open(home)) {
+                ledger.scan(0, ledger.size() - 1, e -> {
+                    if (e.type().equals("METADATA")) {
+                        ledgerIds.add((String) e.payloadFields().get("id"));
+                    }
+                });
+            }
+            assertThat(ledgerIds).hasSize(201);
+            assertThat(recordIds).isEqualTo(ledgerIds);
+            assertThat(receiver.requests).allMatch(Receiver.Request::signatureValid);
+        }
+    }
+}
