@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
         subcommands = {InitCommand.class, AppendCommand.class, VerifyCommand.class, CheckpointCommand.class,
             ProveCommand.class, ExportCommand.class, ConfigCommand.class, RetentionCommand.class, HoldCommand.class,
             SubjectCommand.class, BackupCommand.class, RestoreCommand.class, RecoverCommand.class,
-            RebuildCommand.class, TraceCommand.class},
+            RebuildCommand.class, TraceCommand.class, ComplianceCommand.class, WebhooksCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 ledger tampered, 2 bad input or usage, 3 could not run (no ledger, I/O)."})
 final class CiafCommand implements Runnable {
 

@@ -2,7 +2,12 @@ package io.ciaf.cli;
 
 import java.util.concurrent.Callable;
 
+import java.util.List;
+
 import io.ciaf.ledger.AuditLedger;
+import io.ciaf.ledger.LedgerTamperedException;
+import io.ciaf.runtime.CiafConfig;
+import io.ciaf.webhook.AuditEvents;
 import io.ciaf.ledger.VerificationReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,6 +45,14 @@ final class VerifyCommand implements Callable<Integer> {
             VerificationReport report;
             try (Progress progress = new Progress(console, "verifying", ledger.size())) {
                 report = fromCheckpoint ? ledger.verifyFromLastVerifiedCheckpoint(progress) : ledger.verify(progress);
+            } catch (LedgerTamperedException t) {
+                CiafConfig config = CiafConfig.loadWithHome(console.env(), System.getProperties(), homeOption.home);
+                if (config.validate().isEmpty()) {
+                    Notify.events(config, ledger.home(), List.of(AuditEvents.integrityViolation(
+                            ledger.home().toString(), t.reason(), t.position().isPresent() ? t.position().getAsLong()
+                                    : null)), console);
+                }
+                throw t;
             }
             console.out().println("OK: " + report.size() + " entries, root " + report.rootBase64());
             if (report.checkpoint().isPresent()) {

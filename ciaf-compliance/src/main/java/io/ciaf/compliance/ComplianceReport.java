@@ -121,7 +121,7 @@ public final class ComplianceReport {
         int rowH = 26;
         int height = rowH * scores.size() + 30;
         StringBuilder s = new StringBuilder();
-        s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"").append(height)
+        s.append("<svg width=\"640\" height=\"").append(height)
                 .append("\" role=\"img\" aria-label=\"score per framework\">");
         for (int i = 0; i < scores.size(); i++) {
             FrameworkScore f = scores.get(i);
@@ -153,7 +153,7 @@ public final class ComplianceReport {
         long t1 = points.get(points.size() - 1).at().toEpochMilli();
         double span = Math.max(1, t1 - t0);
         StringBuilder s = new StringBuilder();
-        s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(w).append("\" height=\"").append(ht)
+        s.append("<svg width=\"").append(w).append("\" height=\"").append(ht)
                 .append("\" role=\"img\" aria-label=\"score over time\">");
         for (int p = 0; p <= 100; p += 25) {
             double y = top + (ht - top - bottom) * (1 - p / 100.0);
@@ -204,7 +204,7 @@ public final class ComplianceReport {
         int left = 160;
         int width = 400;
         StringBuilder s = new StringBuilder();
-        s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"").append(height)
+        s.append("<svg width=\"640\" height=\"").append(height)
                 .append("\" role=\"img\" aria-label=\"selection rate per group\">");
         int i = 0;
         for (Map.Entry<String, Double> e : rates.entrySet()) {
