@@ -101,4 +101,22 @@ class CiafConfigTest {
         assertThat(CiafConfig.load(Map.of("CIAF_HOME", dir.resolve("production").toString()), new Properties(), null)
                 .syncByDefault()).isTrue();
     }
+
+    @Test
+    void theWebhookSecretIsNeverShownAndBadWebhookSettingsAreNamed() {
+        CiafConfig ok = CiafConfig.load(Map.of("CIAF_HOME", dir.toString(), "CIAF_WEBHOOK_URL",
+                "https://monitoring.example/ciaf", "CIAF_WEBHOOK_SECRET", "hunter2-do-not-print"), new Properties(), null);
+        assertThat(ok.validate()).isEmpty();
+        assertThat(ok.describe()).contains("webhooks.secret = (set, not shown)").doesNotContain("hunter2");
+        assertThat(ok.webhook().orElseThrow().toString()).doesNotContain("hunter2");
+
+        CiafConfig bad = CiafConfig.load(Map.of("CIAF_HOME", dir.toString(), "CIAF_WEBHOOK_URL",
+                "ftp://user:pw@example/x", "CIAF_WEBHOOK_EVENTS", "metadata_saved,compliance_fail",
+                "CIAF_WEBHOOK_STAGES", "training,serving", "CIAF_COMPLIANCE_FOUR_FIFTHS", "1.5"), new Properties(), null);
+        assertThat(bad.validate())
+                .anyMatch(e -> e.contains("webhooks.url") && e.contains("http:// or https://"))
+                .anyMatch(e -> e.contains("'compliance_fail' is not an event") && e.contains("did you mean compliance_failed?"))
+                .anyMatch(e -> e.contains("'serving' is not a stage"))
+                .anyMatch(e -> e.contains("compliance.four_fifths = 1.5") && e.contains("must be from 0.0 to 1.0"));
+    }
 }
