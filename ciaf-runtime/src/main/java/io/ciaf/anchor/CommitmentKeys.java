@@ -11,7 +11,6 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,6 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import io.ciaf.api.internal.CanonicalJson;
 import io.ciaf.api.internal.JsonValues;
+import io.ciaf.storage.internal.SqlitePragmas;
 
 /**
  * The salts and HMAC keys that open commitments, kept apart from the ledger in {@code commitment-keys.db}
@@ -86,18 +86,18 @@ public final class CommitmentKeys implements AutoCloseable {
             throw new IllegalStateException("cannot create the commitment key store " + file + ": " + e.getMessage(),
                     e);
         }
-        try {
-            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-            try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA journal_mode=WAL");
-                s.execute("PRAGMA synchronous=FULL");
-                s.execute("PRAGMA secure_delete=ON");
-                s.execute("PRAGMA busy_timeout=10000");
-                s.execute("CREATE TABLE IF NOT EXISTS secrets (id TEXT PRIMARY KEY NOT NULL, kind TEXT NOT NULL,"
-                        + " secret BLOB NOT NULL, created INTEGER NOT NULL)");
-            }
+        Connection c = SqlitePragmas.openDurable(file, "the commitment key store");
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA secure_delete=ON");
+            s.execute("CREATE TABLE IF NOT EXISTS secrets (id TEXT PRIMARY KEY NOT NULL, kind TEXT NOT NULL,"
+                    + " secret BLOB NOT NULL, created INTEGER NOT NULL)");
             return new CommitmentKeys(file, c);
         } catch (SQLException e) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // the first failure is the one to report
+            }
             throw new IllegalStateException("cannot open the commitment key store " + file + ": " + e.getMessage(), e);
         }
     }

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,6 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import io.ciaf.storage.internal.SqlitePragmas;
 
 /**
  * The durable queue of webhook deliveries, {@code webhooks.db} in the CIAF home (SQLite, WAL, synchronous=FULL):
@@ -43,26 +44,24 @@ public final class Outbox implements AutoCloseable {
         Path file = home.resolve(FILE);
         try {
             Files.createDirectories(home);
-            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-            try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA busy_timeout=10000");
-                s.execute("PRAGMA journal_mode=WAL");
-                s.execute("PRAGMA synchronous=FULL");
-                s.execute("CREATE TABLE IF NOT EXISTS deliveries(id TEXT PRIMARY KEY, event TEXT NOT NULL, model TEXT,"
-                        + " body TEXT NOT NULL, created_ms INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
-                        + " next_attempt_ms INTEGER NOT NULL, state TEXT NOT NULL, last_error TEXT,"
-                        + " finished_ms INTEGER)");
-                s.execute("CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(state, next_attempt_ms)");
-            } catch (SQLException e) {
-                c.close();
-                throw e;
-            }
-            return new Outbox(file, c);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot open the webhook outbox " + file + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + home, e);
         }
+        Connection c = SqlitePragmas.openDurable(file, "the webhook outbox");
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS deliveries(id TEXT PRIMARY KEY, event TEXT NOT NULL, model TEXT,"
+                    + " body TEXT NOT NULL, created_ms INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+                    + " next_attempt_ms INTEGER NOT NULL, state TEXT NOT NULL, last_error TEXT, finished_ms INTEGER)");
+            s.execute("CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(state, next_attempt_ms)");
+        } catch (SQLException e) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // the first failure is the one to report
+            }
+            throw new IllegalStateException("cannot open the webhook outbox " + file + ": " + e.getMessage(), e);
+        }
+        return new Outbox(file, c);
     }
 
     public Path file() {

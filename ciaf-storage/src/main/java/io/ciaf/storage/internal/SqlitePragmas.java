@@ -1,6 +1,8 @@
 package io.ciaf.storage.internal;
 
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -30,6 +32,42 @@ public final class SqlitePragmas {
                     throw refused.apply(actual);
                 }
             }
+        }
+    }
+
+    /**
+     * Opens a small SQLite store of a CIAF home (the webhook outbox, the commitment key store) with a busy
+     * timeout, WAL and synchronous=FULL, the last two read back.
+     *
+     * @param what names the store in errors, e.g. {@code "the webhook outbox"}
+     * @throws IllegalStateException naming the file when it cannot be opened or a PRAGMA is refused
+     */
+    public static Connection openDurable(Path file, String what) {
+        Connection c;
+        try {
+            c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open " + what + " " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA busy_timeout=10000");
+            }
+            require(c, "journal_mode", "WAL", "wal", actual -> new IllegalStateException(what + " " + file
+                    + " cannot use WAL journaling (SQLite reports " + actual + "); put the CIAF home on a local disk"));
+            require(c, "synchronous", "FULL", "2", actual -> new IllegalStateException(what + " " + file
+                    + " refused synchronous=FULL (SQLite reports " + actual + ")"));
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // the first failure is the one to report
+            }
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("cannot open " + what + " " + file + ": " + e.getMessage(), e);
         }
     }
 }
