@@ -756,44 +756,72 @@ public final class CiafConfig {
             return s;
         }
 
-        private List<ValidatorRule> validatorRules(Object v, String where) {
-            if (v instanceof String s && s.strip().equals("[]")) {
-                return List.of();
-            }
+        /** One object of a JSON list setting, where it stands, and whether all its fields are known. */
+        private record RuleObject(String at, Map<?, ?> fields, boolean clean) {
+        }
+
+        /**
+         * The objects of a list setting given as JSON (ciaf.json, or a string): each that is not an object, and
+         * each unknown field, is an error naming its place.
+         */
+        private List<RuleObject> ruleObjects(Object v, String where, String key, String kind, List<String> fields) {
+            String shape = "{" + String.join(", ", fields) + "}";
             Object parsed = v;
             if (v instanceof String s) {
                 try {
                     parsed = RecordJson.MAPPER.readValue(s, Object.class);
                 } catch (JsonProcessingException e) {
-                    throw new IllegalArgumentException(where + ": not a JSON list of validator rules");
+                    throw new IllegalArgumentException(where + ": not a JSON list of " + kind + "s");
                 }
             }
             if (!(parsed instanceof List<?> list)) {
-                throw new IllegalArgumentException(where + ": must be a list of {stage, required, min, max}");
+                throw new IllegalArgumentException(where + ": must be a list of " + shape);
             }
-            List<ValidatorRule> rules = new ArrayList<>();
-            List<String> fields = List.of("stage", "required", "min", "max");
+            List<RuleObject> out = new ArrayList<>();
             for (int i = 0; i < list.size(); i++) {
-                String at = "validators[" + i + "]";
+                String at = key + "[" + i + "]";
                 if (!(list.get(i) instanceof Map<?, ?> m)) {
-                    errors.add(at + ": must be an object {stage, required, min, max}");
+                    errors.add(at + ": must be an object " + shape);
                     continue;
                 }
-                boolean ok = true;
+                boolean clean = true;
                 for (Object f : m.keySet()) {
                     if (!fields.contains(f)) {
-                        errors.add(at + "." + f + " is not a validator rule field" + hint(String.valueOf(f), fields));
-                        ok = false;
+                        errors.add(at + "." + f + " is not a " + kind + " field" + hint(String.valueOf(f), fields));
+                        clean = false;
                     }
                 }
-                if (!isStage(m.get("stage"))) {
-                    errors.add(at + ".stage: one of data_ingestion, preprocessing, training, validation, deployment,"
-                            + " inference, monitoring, compliance is required");
+                out.add(new RuleObject(at, m, clean));
+            }
+            return out;
+        }
+
+        /** Adds the error of a missing or unknown stage; true when {@code stage} is one. */
+        private boolean stageAt(String at, Object stage) {
+            if (isStage(stage)) {
+                return true;
+            }
+            errors.add(at + ".stage: one of data_ingestion, preprocessing, training, validation, deployment,"
+                    + " inference, monitoring, compliance is required");
+            return false;
+        }
+
+        private List<ValidatorRule> validatorRules(Object v, String where) {
+            if (v instanceof String s && s.strip().equals("[]")) {
+                return List.of();
+            }
+            List<ValidatorRule> rules = new ArrayList<>();
+            for (RuleObject r : ruleObjects(v, where, "validators", "validator rule",
+                    List.of("stage", "required", "min", "max"))) {
+                String at = r.at();
+                Map<?, ?> m = r.fields();
+                if (!stageAt(at, m.get("stage"))) {
                     continue;
                 }
+                boolean ok = r.clean();
                 List<String> required = List.of();
-                if (m.get("required") instanceof List<?> r && r.stream().allMatch(x -> x instanceof String)) {
-                    required = r.stream().map(String.class::cast).toList();
+                if (m.get("required") instanceof List<?> req && req.stream().allMatch(x -> x instanceof String)) {
+                    required = req.stream().map(String.class::cast).toList();
                 } else if (m.get("required") != null) {
                     errors.add(at + ".required: must be a list of metadata keys");
                     ok = false;
@@ -868,30 +896,11 @@ public final class CiafConfig {
             if (v instanceof String s && s.strip().equals("[]")) {
                 return List.of(); // the default: no JSON parser needed, which keeps agent start-up short
             }
-            Object parsed = v;
-            if (v instanceof String s) {
-                try {
-                    parsed = RecordJson.MAPPER.readValue(s, Object.class);
-                } catch (JsonProcessingException e) {
-                    throw new IllegalArgumentException(where + ": not a JSON list of method rules");
-                }
-            }
-            if (!(parsed instanceof List<?> list)) {
-                throw new IllegalArgumentException(where + ": must be a list of {class, methods, model, stage, event}");
-            }
             List<MethodRule> rules = new ArrayList<>();
-            List<String> fields = List.of("class", "methods", "subtypes", "model", "stage", "event");
-            for (int i = 0; i < list.size(); i++) {
-                String at = "capture.methods[" + i + "]";
-                if (!(list.get(i) instanceof Map<?, ?> m)) {
-                    errors.add(at + ": must be an object {class, methods, subtypes, model, stage, event}");
-                    continue;
-                }
-                for (Object f : m.keySet()) {
-                    if (!fields.contains(f)) {
-                        errors.add(at + "." + f + " is not a method rule field" + hint(String.valueOf(f), fields));
-                    }
-                }
+            for (RuleObject r : ruleObjects(v, where, "capture.methods", "method rule",
+                    List.of("class", "methods", "subtypes", "model", "stage", "event"))) {
+                String at = r.at();
+                Map<?, ?> m = r.fields();
                 Object cls = m.get("class");
                 Object methods = m.get("methods");
                 Object stage = m.get("stage");
@@ -909,9 +918,7 @@ public final class CiafConfig {
                     errors.add(at + ".methods: a method name or a list of them is required");
                     continue;
                 }
-                if (!isStage(stage)) {
-                    errors.add(at + ".stage: one of data_ingestion, preprocessing, training, validation, deployment,"
-                            + " inference, monitoring, compliance is required");
+                if (!stageAt(at, stage)) {
                     continue;
                 }
                 Object subtypes = m.get("subtypes");
