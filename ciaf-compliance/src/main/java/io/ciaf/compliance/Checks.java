@@ -213,11 +213,25 @@ final class Checks {
         return result(id, applies ? INSUFFICIENT_EVIDENCE : NOT_APPLICABLE, List.of(), reason);
     }
 
+    /**
+     * Each deployed version (oldest first) with the first VALIDATION record of that version made before its
+     * first deployment, if any: what P11-10a, ISO-416 and ISO-739 decide from.
+     */
+    static Map<String, Optional<MetadataRecord>> validationsBeforeDeployment(Evidence e) {
+        Map<String, Optional<MetadataRecord>> out = new LinkedHashMap<>();
+        deployments(e).forEach((version, d) -> out.put(version,
+                before(e, Stage.VALIDATION, version.equals(NO_VERSION) ? null : version, d.timestamp())));
+        return out;
+    }
+
+    /** How {@link #deployments} names a deployment that gives no version. */
+    static final String NO_VERSION = "(no version)";
+
     /** Deployed versions, oldest first, each with its first DEPLOYMENT record. */
     static Map<String, MetadataRecord> deployments(Evidence e) {
         Map<String, MetadataRecord> out = new LinkedHashMap<>();
         for (MetadataRecord r : e.records(Stage.DEPLOYMENT)) {
-            out.putIfAbsent(version(r).orElse("(no version)"), r);
+            out.putIfAbsent(version(r).orElse(NO_VERSION), r);
         }
         return out;
     }

@@ -45,14 +45,11 @@ final class Fda21Cfr11 {
         }
         List<String> unvalidated = new ArrayList<>();
         List<String> evidence = new ArrayList<>();
-        deployed.forEach((version, d) -> {
-            String v = version.equals("(no version)") ? null : version;
-            Optional<MetadataRecord> validation = Checks.before(e, Stage.VALIDATION, v, d.timestamp());
-            validation.ifPresentOrElse(r -> evidence.add(r.id().toString()), () -> {
-                unvalidated.add(version);
-                evidence.add(d.id().toString());
-            });
-        });
+        Checks.validationsBeforeDeployment(e).forEach((version, validation) ->
+                validation.ifPresentOrElse(r -> evidence.add(r.id().toString()), () -> {
+                    unvalidated.add(version);
+                    evidence.add(deployed.get(version).id().toString());
+                }));
         long ok = deployed.size() - unvalidated.size();
         return result("P11-10a", unvalidated.isEmpty() ? PASS : FAIL, Checks.fraction(ok, deployed.size()), 1.0,
                 evidence, unvalidated.isEmpty() ? "every deployed version (" + String.join(", ", deployed.keySet())

@@ -43,8 +43,8 @@ final class Iso13485 {
         }
         List<String> unvalidated = new ArrayList<>();
         List<String> evidence = new ArrayList<>();
-        deployed.forEach((v, d) -> Checks.before(e, Stage.VALIDATION, v.equals("(no version)") ? null : v, d.timestamp())
-                .ifPresentOrElse(r -> evidence.add(r.id().toString()), () -> unvalidated.add(v)));
+        Checks.validationsBeforeDeployment(e).forEach((v, validation) ->
+                validation.ifPresentOrElse(r -> evidence.add(r.id().toString()), () -> unvalidated.add(v)));
         long ok = deployed.size() - unvalidated.size();
         return result("ISO-416", unvalidated.isEmpty() ? PASS : FAIL, Checks.fraction(ok, deployed.size()), 1.0,
                 evidence, unvalidated.isEmpty() ? "each of the " + deployed.size() + " versions put into use was"
@@ -85,10 +85,11 @@ final class Iso13485 {
         List<String> unvalidated = new ArrayList<>();
         List<String> unapproved = new ArrayList<>();
         List<String> evidence = new ArrayList<>();
-        deployed.forEach((v, d) -> {
-            String version = v.equals("(no version)") ? null : v;
-            Optional<MetadataRecord> validation = Checks.before(e, Stage.VALIDATION, version, d.timestamp());
-            Optional<MetadataRecord> approval = approvals(e).stream()
+        List<MetadataRecord> approvals = approvals(e);
+        Checks.validationsBeforeDeployment(e).forEach((v, validation) -> {
+            String version = v.equals(Checks.NO_VERSION) ? null : v;
+            MetadataRecord d = deployed.get(v);
+            Optional<MetadataRecord> approval = approvals.stream()
                     .filter(a -> version == null || version.equals(Checks.version(a).orElse(null)))
                     .filter(a -> !a.timestamp().isAfter(d.timestamp())).findFirst();
             validation.ifPresentOrElse(r -> evidence.add(r.id().toString()), () -> unvalidated.add(v));
