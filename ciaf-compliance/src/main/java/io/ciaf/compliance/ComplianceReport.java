@@ -44,8 +44,9 @@ public final class ComplianceReport {
         md.append("Assessed ").append(a.at()).append(" from ").append(a.records()).append(" records; ledger ")
                 .append(a.ledgerIntact() ? "verified" : "**does not verify**").append(".\n\n");
         md.append("| framework | score | failed checks |\n|---|---|---|\n");
+        Map<String, List<CheckResult>> failedByFramework = a.failed();
         for (FrameworkScore s : a.scores()) {
-            List<String> failed = a.failed().getOrDefault(s.frameworkId(), List.of()).stream()
+            List<String> failed = failedByFramework.getOrDefault(s.frameworkId(), List.of()).stream()
                     .map(CheckResult::checkId).toList();
             md.append("| ").append(s.name()).append(" | ").append(percent(s)).append(s.capped() ? " (capped)" : "")
                     .append(" | ").append(String.join(", ", failed)).append(" |\n");

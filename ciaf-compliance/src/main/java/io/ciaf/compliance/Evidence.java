@@ -40,6 +40,9 @@ public final class Evidence {
     private final String ledgerProblem;
     private final Map<String, Object> settings;
     private final Instant asOf;
+    // Many checks ask for the decisions and the outcomes of an attribute: compute each once.
+    private List<MetadataRecord> decisions;
+    private final Map<String, List<Outcome>> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Evidence(Builder b) {
         this.model = b.model;
@@ -152,7 +155,12 @@ public final class Evidence {
 
     /** The INFERENCE records that carry a decision ({@value #FAVOURABLE}). */
     public List<MetadataRecord> decisions() {
-        return records(Stage.INFERENCE).stream().filter(r -> r.metadata().get(FAVOURABLE) instanceof Boolean).toList();
+        List<MetadataRecord> d = decisions;
+        if (d == null) {
+            d = records(Stage.INFERENCE).stream().filter(r -> r.metadata().get(FAVOURABLE) instanceof Boolean).toList();
+            decisions = d; // an immutable list: a race only computes it twice
+        }
+        return d;
     }
 
     /**
@@ -161,6 +169,10 @@ public final class Evidence {
      * ({@code "sex+age_group"} → {@code "female|young"}).
      */
     public List<Outcome> outcomes(String attribute) {
+        return outcomes.computeIfAbsent(attribute, this::computeOutcomes);
+    }
+
+    private List<Outcome> computeOutcomes(String attribute) {
         String[] parts = attribute.split("\\+");
         List<Outcome> out = new ArrayList<>();
         for (MetadataRecord r : decisions()) {
@@ -183,7 +195,7 @@ public final class Evidence {
                     ? c.doubleValue() : null;
             out.add(new Outcome(group.toString(), (Boolean) m.get(FAVOURABLE), actual, confidence));
         }
-        return out;
+        return List.copyOf(out);
     }
 
     /** Builds an {@link Evidence}; the ledger counts as intact unless told otherwise. */
