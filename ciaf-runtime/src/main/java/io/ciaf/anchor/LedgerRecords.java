@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import io.ciaf.api.MetadataRecord;
 import io.ciaf.api.Stage;
+import io.ciaf.api.internal.CanonicalJson;
 import io.ciaf.ledger.AuditLedger;
 import io.ciaf.storage.internal.RecordJson;
 
@@ -33,6 +34,15 @@ public final class LedgerRecords {
      * order.
      */
     public static Result read(AuditLedger ledger, String model, long lastPosition, Instant from) {
+        return read(ledger, model, lastPosition, from, null);
+    }
+
+    /**
+     * As {@link #read(AuditLedger, String, long, Instant)}, and hands every other entry (anchors, receipts,
+     * erasures, sessions …) to {@code others} in the same pass, when it is not null.
+     */
+    public static Result read(AuditLedger ledger, String model, long lastPosition, Instant from,
+            java.util.function.Consumer<io.ciaf.ledger.LedgerEntry> others) {
         long size = ledger.size();
         long last = lastPosition < 0 || lastPosition >= size ? size - 1 : lastPosition;
         List<MetadataRecord> records = new ArrayList<>();
@@ -41,6 +51,9 @@ public final class LedgerRecords {
         String member = model == null ? null : Payloads.modelMember(model);
         ledger.scan(0, last, e -> {
             if (!"METADATA".equals(e.type()) && !"COMPLIANCE".equals(e.type())) {
+                if (others != null) {
+                    others.accept(e);
+                }
                 return; // COMPLIANCE entries carry the assessment's compliance record
             }
             if (e.payload().isEmpty()) {
@@ -73,6 +86,15 @@ public final class LedgerRecords {
             }
         });
         return new Result(records, counts[0], counts[1], counts[2], problems);
+    }
+
+    /**
+     * Whether a payload is about {@code model}: records and anchors name it as {@code model_name}, inference
+     * receipts as {@code model}. A text test, so a scan can skip parsing the others.
+     */
+    public static boolean about(String payload, String model) {
+        return payload.contains(Payloads.modelMember(model))
+                || payload.contains("\"model\":" + CanonicalJson.quote(model));
     }
 
     /**

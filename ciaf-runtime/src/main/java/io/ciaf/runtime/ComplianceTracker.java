@@ -171,16 +171,14 @@ public final class ComplianceTracker {
      */
     public static Evidence evidence(AuditLedger ledger, CiafConfig config, String model, Instant asOf) {
         Evidence.Builder b = Evidence.builder(model).asOf(asOf).settings(config.complianceSettings());
-        b.records(LedgerRecords.read(ledger, model, -1, null).records());
-        String member = "\"model_name\":" + io.ciaf.api.internal.CanonicalJson.quote(model);
         List<LedgerFact> facts = new ArrayList<>();
-        ledger.scan(0, ledger.size() - 1, e -> {
+        b.records(LedgerRecords.read(ledger, model, -1, null, e -> {
             switch (e.type()) {
-                case "METADATA", "SESSION_START", "SESSION_END", "GENESIS" -> {
+                case "SESSION_START", "SESSION_END", "GENESIS" -> {
                     return;
                 }
-                case "INFERENCE", "MODEL", TYPE -> {
-                    if (e.payload().isEmpty() || !mentions(e.payload().get(), model, member)) {
+                case "INFERENCE", "MODEL" -> {
+                    if (e.payload().isEmpty() || !LedgerRecords.about(e.payload().get(), model)) {
                         return;
                     }
                 }
@@ -189,7 +187,7 @@ public final class ComplianceTracker {
             }
             facts.add(new LedgerFact(e.position(), e.type(), Instant.EPOCH.plusNanos(e.timestamp()),
                     e.payload().isPresent() ? e.payloadFields() : Map.of()));
-        });
+        }).records());
         b.facts(facts);
         try {
             ledger.verify();
@@ -199,11 +197,6 @@ public final class ComplianceTracker {
             b.ledgerBroken("verification could not run: " + t.getMessage());
         }
         return b.build();
-    }
-
-    // Receipts name their model as "model", anchors and records as "model_name".
-    private static boolean mentions(String payload, String model, String member) {
-        return payload.contains(member) || payload.contains("\"model\":" + io.ciaf.api.internal.CanonicalJson.quote(model));
     }
 
     /** Where an assessment was recorded: its ledger position and its compliance record. */
