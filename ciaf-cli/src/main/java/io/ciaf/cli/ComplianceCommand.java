@@ -60,11 +60,7 @@ final class ComplianceCommand implements Runnable {
 
         /** Assesses, records the assessment (COMPLIANCE entry + compliance record) and notifies the webhook. */
         Assessed assess(Console console) {
-            CiafConfig config = CiafConfig.loadWithHome(console.env(), System.getProperties(), homeOption.home);
-            if (!config.validate().isEmpty()) {
-                throw new IllegalArgumentException("the configuration has " + config.validate().size()
-                        + " problem(s):\n  " + String.join("\n  ", config.validate()));
-            }
+            CiafConfig config = homeOption.validConfig(console);
             Path home = console.home(homeOption.home);
             try (AuditLedger ledger = AuditLedger.open(home);
                     MetadataStorage storage = MetadataStorage.open(config.storagePath(), config.storageBackend())) {

@@ -35,7 +35,7 @@ final class ConfigCommand {
         @Override
         public Integer call() {
             Console console = config.parent.console;
-            CiafConfig c = CiafConfig.loadWithHome(console.env(), System.getProperties(), homeOption.home);
+            CiafConfig c = homeOption.config(console);
             console.out().print(c.describe());
             List<String> errors = c.validate();
             if (!errors.isEmpty()) {

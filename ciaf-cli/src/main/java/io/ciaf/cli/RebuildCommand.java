@@ -30,7 +30,7 @@ final class RebuildCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Console console = parent.console;
-        CiafConfig config = CiafConfig.loadWithHome(console.env(), System.getProperties(), homeOption.home);
+        CiafConfig config = homeOption.config(console);
         Path store = config.storagePath();
         try (AuditLedger ledger = AuditLedger.open(console.home(homeOption.home))) {
             LedgerRecords.Result r = LedgerRecords.read(ledger, null, -1, null);

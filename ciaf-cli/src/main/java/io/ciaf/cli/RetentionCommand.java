@@ -48,7 +48,7 @@ final class RetentionCommand implements Runnable {
         @Override
         public Integer call() {
             Console console = parent.parent.console;
-            CiafConfig config = CiafConfig.loadWithHome(console.env(), System.getProperties(), homeOption.home);
+            CiafConfig config = homeOption.config(console);
             try (AuditLedger ledger = AuditLedger.open(console.home(homeOption.home));
                     MetadataStorage view = Views.open(config)) {
                 Retention.Result r = new Retention(ledger, config.retentionClassDays(), view)

@@ -67,8 +67,7 @@ final class SubjectCommand implements Runnable {
         public Integer call() {
             Console console = parent.parent.console;
             java.nio.file.Path home = console.home(homeOption.home);
-            io.ciaf.runtime.CiafConfig config = io.ciaf.runtime.CiafConfig.loadWithHome(console.env(),
-                    System.getProperties(), homeOption.home);
+            io.ciaf.runtime.CiafConfig config = homeOption.config(console);
             try (AuditLedger ledger = AuditLedger.open(home); CommitmentKeys keys = CommitmentKeys.open(home);
                     io.ciaf.storage.MetadataStorage view = Views.open(config)) {
                 SubjectRequests.Erasure e = new SubjectRequests(ledger).erase(id, reason, by, keys, view);

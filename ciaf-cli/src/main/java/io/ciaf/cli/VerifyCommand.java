@@ -46,7 +46,7 @@ final class VerifyCommand implements Callable<Integer> {
             try (Progress progress = new Progress(console, "verifying", ledger.size())) {
                 report = fromCheckpoint ? ledger.verifyFromLastVerifiedCheckpoint(progress) : ledger.verify(progress);
             } catch (LedgerTamperedException t) {
-                CiafConfig config = CiafConfig.loadWithHome(console.env(), System.getProperties(), homeOption.home);
+                CiafConfig config = homeOption.config(console);
                 if (config.validate().isEmpty()) {
                     Notify.events(config, ledger.home(), List.of(AuditEvents.integrityViolation(
                             ledger.home().toString(), t.reason(), t.position().isPresent() ? t.position().getAsLong()

@@ -83,11 +83,7 @@ final class WebhooksCommand implements Runnable {
         public Integer call() {
             Console console = parent.parent.console;
             Path home = console.home(homeOption.home);
-            CiafConfig config = CiafConfig.loadWithHome(console.env(), System.getProperties(), homeOption.home);
-            if (!config.validate().isEmpty()) {
-                throw new IllegalArgumentException("the configuration has " + config.validate().size()
-                        + " problem(s):\n  " + String.join("\n  ", config.validate()));
-            }
+            CiafConfig config = homeOption.validConfig(console);
             if (config.webhook().isEmpty()) {
                 throw new IllegalArgumentException("no webhook is configured: set webhooks.url (CIAF_WEBHOOK_URL) and"
                         + " webhooks.secret (CIAF_WEBHOOK_SECRET)");
