@@ -31,7 +31,6 @@ final class CiafRuntime {
     private final java.util.List<Map.Entry<io.ciaf.api.Stage, io.ciaf.api.spi.MetadataValidator>> validators =
             new java.util.concurrent.CopyOnWriteArrayList<>();
     final Listeners listeners = new Listeners();
-    private volatile io.ciaf.webhook.Webhooks webhooks;
     private final java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
 
     private CiafRuntime(CiafConfig config) {
@@ -92,10 +91,11 @@ final class CiafRuntime {
         }
         listeners.discover(Thread.currentThread().getContextClassLoader() != null
                 ? Thread.currentThread().getContextClassLoader() : CiafRuntime.class.getClassLoader());
-        if (config.webhook().isPresent()) {
+        java.util.Optional<io.ciaf.webhook.WebhookSettings> webhook = config.webhook();
+        if (webhook.isPresent()) {
             try {
-                webhooks = io.ciaf.webhook.Webhooks.start(config.home(), config.webhook().get(), Problems::report);
-                listeners.add(webhooks);
+                // the listeners close it at shutdown
+                listeners.add(io.ciaf.webhook.Webhooks.start(config.home(), webhook.get(), Problems::report));
             } catch (RuntimeException e) {
                 Problems.report("webhooks", "webhooks are off in this JVM: their outbox cannot be opened", e);
             }

@@ -197,8 +197,9 @@ public final class Webhooks implements RecordListener, AutoCloseable {
     public void stop(long graceMillis) {
         if (sender.isAlive()) {
             long deadline = System.currentTimeMillis() + graceMillis;
-            while (System.currentTimeMillis() < deadline && outbox.nextDue() >= 0
-                    && outbox.nextDue() <= System.currentTimeMillis()) {
+            long due;
+            while (System.currentTimeMillis() < deadline && (due = outbox.nextDue()) >= 0
+                    && due <= System.currentTimeMillis()) {
                 LockSupport.unpark(sender);
                 LockSupport.parkNanos(10_000_000L);
             }
