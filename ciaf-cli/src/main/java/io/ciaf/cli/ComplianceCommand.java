@@ -23,7 +23,6 @@ import io.ciaf.ledger.AuditLedger;
 import io.ciaf.runtime.CiafConfig;
 import io.ciaf.runtime.ComplianceTracker;
 import io.ciaf.storage.MetadataStorage;
-import io.ciaf.webhook.AuditEvents;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -74,11 +73,7 @@ final class ComplianceCommand implements Runnable {
                 }
                 Assessment a = Assessment.run(model, list, evidence, config.blockingCap());
                 ComplianceTracker.Recorded recorded = ComplianceTracker.record(ledger, storage, a, by);
-                List<io.ciaf.api.AuditEvent> events = new ArrayList<>(ComplianceTracker.events(a, recorded));
-                if (!a.ledgerIntact()) {
-                    events.add(AuditEvents.integrityViolation(home.toString(), evidence.ledgerProblem(), null));
-                }
-                Notify.events(config, home, events, console);
+                Notify.events(config, home, ComplianceTracker.events(ledger, evidence, a, recorded), console);
                 return new Assessed(a, recorded, history, config);
             }
         }

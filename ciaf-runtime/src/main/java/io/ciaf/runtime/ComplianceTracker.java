@@ -131,7 +131,7 @@ public final class ComplianceTracker {
         Evidence evidence = evidence(r.ledger(), r.config, manager.name(), Instant.now());
         Assessment a = Assessment.run(manager.name(), frameworks, evidence, r.config.blockingCap());
         Recorded recorded = record(r.ledger(), r.storage(), a, declaredBy);
-        r.listeners.fire(events(a, recorded));
+        r.listeners.fire(events(r.ledger(), evidence, a, recorded));
         return a;
     }
 
@@ -237,8 +237,11 @@ public final class ComplianceTracker {
         return m;
     }
 
-    /** {@code compliance_assessed}, and {@code compliance_failed} when a check failed. */
-    public static List<AuditEvent> events(Assessment a, Recorded recorded) {
+    /**
+     * {@code compliance_assessed}; {@code compliance_failed} when a check failed; {@code integrity_violation}
+     * when the ledger did not verify.
+     */
+    public static List<AuditEvent> events(AuditLedger ledger, Evidence evidence, Assessment a, Recorded recorded) {
         Map<String, Object> data = new LinkedHashMap<>(summary(a));
         data.put("ledger_position", recorded.position());
         data.put("record_id", recorded.record().id().toString());
@@ -254,6 +257,9 @@ public final class ComplianceTracker {
             });
             failed.put("failures", reasons);
             out.add(AuditEvents.compliance(AuditEvents.COMPLIANCE_FAILED, a.model(), failed));
+        }
+        if (!evidence.ledgerIntact()) {
+            out.add(AuditEvents.integrityViolation(ledger.home().toString(), evidence.ledgerProblem(), null));
         }
         return out;
     }
