@@ -111,6 +111,12 @@ public final class Evidence {
         return v == null || String.valueOf(v).isBlank() ? List.of() : List.of(String.valueOf(v).split("\\s*,\\s*"));
     }
 
+    /** The setting {@code name} as a list, or {@code fallback} when it is not set or empty. */
+    public List<String> list(String name, List<String> fallback) {
+        List<String> v = list(name);
+        return v.isEmpty() ? fallback : v;
+    }
+
     /** The protected attributes fairness is measured over ({@code compliance.protected_attributes}). */
     public List<String> protectedAttributes() {
         return list("compliance.protected_attributes");

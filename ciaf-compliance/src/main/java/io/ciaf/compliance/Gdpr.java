@@ -149,8 +149,7 @@ final class Gdpr {
             return result("GDPR-22.4", INSUFFICIENT_EVIDENCE, List.of(), "the model's features are not recorded (a"
                     + " TRAINING record with features)");
         }
-        List<String> categories = e.list("compliance.special_categories");
-        List<String> fragments = categories.isEmpty() ? SPECIAL_CATEGORIES : categories;
+        List<String> fragments = e.list("compliance.special_categories", SPECIAL_CATEGORIES);
         List<String> special = features.get().stream().filter(f -> fragments.stream()
                 .anyMatch(c -> f.toLowerCase(Locale.ROOT).contains(c))).toList();
         List<String> evidence = ids(e.records(Stage.TRAINING));

@@ -88,7 +88,7 @@ final class Hipaa {
     }
 
     static CheckResult uniqueUsers(Evidence e) {
-        List<String> sharedNames = e.list("compliance.shared_ids").isEmpty() ? SHARED_IDS : e.list("compliance.shared_ids");
+        List<String> sharedNames = e.list("compliance.shared_ids", SHARED_IDS);
         Set<String> shared = new TreeSet<>();
         List<MetadataRecord> bad = new ArrayList<>();
         for (MetadataRecord r : e.records()) {
