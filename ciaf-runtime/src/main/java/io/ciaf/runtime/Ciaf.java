@@ -123,6 +123,44 @@ public final class Ciaf {
     }
 
     /**
+     * Appends a dataset anchor to this JVM's ledger, after every record captured so far, so the ledger keeps the
+     * program's order. Build it with its tree file at {@code Recovery.treeFile(Ciaf.home(), id, split)}, where
+     * {@code ciaf recover} looks for it.
+     *
+     * @return the anchor's ledger position, or -1 when CIAF is not running or the append failed (said once on
+     *     stderr, never thrown)
+     */
+    public static long anchor(io.ciaf.anchor.DatasetAnchor dataset) {
+        return append("dataset anchor", dataset == null ? null : dataset::appendTo);
+    }
+
+    /** As {@link #anchor(io.ciaf.anchor.DatasetAnchor)}, for a model anchor; later receipts of the model name it. */
+    public static long anchor(io.ciaf.anchor.ModelAnchor model) {
+        return append("model anchor", model == null ? null : model::appendTo);
+    }
+
+    private static long append(String what, java.util.function.Function<io.ciaf.ledger.AuditLedger,
+            io.ciaf.ledger.AppendReceipt> appendTo) {
+        try {
+            CiafRuntime r = runtime();
+            if (r == null || appendTo == null || r.storage() == null || r.ledger() == null) {
+                return -1;
+            }
+            r.flush(30_000, false);
+            return appendTo.apply(r.ledger()).position();
+        } catch (Throwable t) {
+            Problems.report("anchor", "CIAF could not append a " + what, t);
+            return -1;
+        }
+    }
+
+    /** The home this JVM records into (null when CIAF is not running). */
+    public static java.nio.file.Path home() {
+        CiafRuntime r = runtime();
+        return r == null ? null : r.config.home();
+    }
+
+    /**
      * Waits until every record captured so far is durable in the ledger and saved to the metadata backend;
      * false on timeout or when CIAF is not running.
      */

@@ -136,6 +136,21 @@ public final class ComplianceTracker {
     }
 
     /**
+     * The self-contained HTML report of {@code a} (as {@code ciaf compliance report --format html} writes it):
+     * scores, scores over time from this model's recorded assessments, selection rates against the four-fifths
+     * line, failed checks with reasons and evidence ids.
+     *
+     * @throws IllegalStateException when CIAF is not running
+     */
+    public String htmlReport(Assessment a) {
+        CiafRuntime r = Ciaf.runtime();
+        if (r == null || r.storage() == null || r.ledger() == null) {
+            throw new IllegalStateException("CIAF is not running in this JVM (see its stderr report); no report");
+        }
+        return ComplianceReport.html(a, history(r.ledger(), a.model()), r.config.fourFifths());
+    }
+
+    /**
      * The frameworks to assess: the built-in and discovered ones plus {@code extra}, narrowed to {@code ids}
      * when not empty.
      *

@@ -124,6 +124,11 @@ class ComplianceTrackerTest {
         AuditEvent failed = heard.stream().filter(e -> e.name().equals("compliance_failed")).findFirst().orElseThrow();
         assertThat(failed.data().get("ledger_position")).isInstanceOf(Long.class);
         assertThat(failed.data().get("failures").toString()).contains("EEOC-4D");
+
+        // the in-process report is the CLI's HTML: this assessment's scores and failures, scores over time
+        String html = tracker.htmlReport(a);
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("EEOC-4D", "FCRA-DI", "43%")
+                .doesNotContain("http://", "https://");
     }
 
     @Test
@@ -192,6 +197,8 @@ class ComplianceTrackerTest {
         Map<String, String> vars = Map.of("CIAF_HOME", home.toString(), "CIAF_STORAGE_BACKEND", "nosuch");
         assertThat(Ciaf.start(CiafConfig.load(vars, new Properties(), null))).isFalse();
         assertThatThrownBy(() -> new ComplianceTracker(Ciaf.model("credit", "1")).assess())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("not running");
+        assertThatThrownBy(() -> new ComplianceTracker(Ciaf.model("credit", "1")).htmlReport(null))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("not running");
     }
 
