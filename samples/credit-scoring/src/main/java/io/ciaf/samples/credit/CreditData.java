@@ -25,15 +25,23 @@ public final class CreditData {
     /** One applicant: the attribute values (numbers as Double, nominal values as String) and the class. */
     public record Applicant(int row, Map<String, Object> values, boolean good) {
 
-        /** {@code female} or {@code male}, from {@code personal_status}. */
         public String sex() {
-            return String.valueOf(values.get("personal_status")).startsWith("female") ? "female" : "male";
+            return sexOf(values);
         }
 
-        /** {@code under_25} or {@code 25_and_over}: the age split of the fairness literature on this data. */
         public String ageGroup() {
-            return ((Double) values.get("age")) < 25 ? "under_25" : "25_and_over";
+            return ageGroupOf(values);
         }
+    }
+
+    /** {@code female} or {@code male}, from an application's {@code personal_status}. */
+    public static String sexOf(Map<String, Object> values) {
+        return String.valueOf(values.get("personal_status")).startsWith("female") ? "female" : "male";
+    }
+
+    /** {@code under_25} or {@code 25_and_over}: the age split of the fairness literature on this data. */
+    public static String ageGroupOf(Map<String, Object> values) {
+        return ((Double) values.get("age")) < 25 ? "under_25" : "25_and_over";
     }
 
     private final List<String> attributes;

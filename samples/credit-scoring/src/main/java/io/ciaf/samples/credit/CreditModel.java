@@ -62,15 +62,20 @@ public final class CreditModel {
         }
 
         public double[] encode(CreditData.Applicant a) {
+            return encode(a.values());
+        }
+
+        /** Encodes an application's attribute values (numbers as Double, nominal values as String). */
+        public double[] encode(Map<String, Object> values) {
             double[] x = new double[features.size()];
             int i = 0;
             for (String attr : attributes) {
                 if (scale.containsKey(attr)) {
                     double[] s = scale.get(attr);
-                    x[i++] = ((Double) a.values().get(attr) - s[0]) / s[1];
+                    x[i++] = ((Double) values.get(attr) - s[0]) / s[1];
                 } else {
                     for (String v : data.values(attr)) {
-                        x[i++] = v.equals(a.values().get(attr)) ? 1 : 0;
+                        x[i++] = v.equals(values.get(attr)) ? 1 : 0;
                     }
                 }
             }
@@ -115,8 +120,7 @@ public final class CreditModel {
         return parameters;
     }
 
-    /** The probability that the applicant is a good risk. */
-    @CaptureMetadata(model = "credit-scoring", version = "1.0", stage = Stage.INFERENCE, event = "predict")
+    /** The probability that the applicant is a good risk (the service's {@code decide} is what is recorded). */
     public double predict(double[] x) {
         return sigmoid(dot(weights, x) + bias);
     }
@@ -126,12 +130,22 @@ public final class CreditModel {
      * {@code k}, strongest first.
      */
     public List<String> reasons(Encoder encoder, double[] x, int k) {
+        return strongest(encoder, x, k, false);
+    }
+
+    /** The attributes whose features pushed the score up the most, at most {@code k}, strongest first. */
+    public List<String> supports(Encoder encoder, double[] x, int k) {
+        return strongest(encoder, x, k, true);
+    }
+
+    private List<String> strongest(Encoder encoder, double[] x, int k, boolean up) {
         Map<String, Double> byAttribute = new LinkedHashMap<>();
         for (int j = 0; j < x.length; j++) {
             byAttribute.merge(encoder.attributeOf(j), weights[j] * x[j], Double::sum);
         }
-        return byAttribute.entrySet().stream().filter(e -> e.getValue() < 0)
-                .sorted(Map.Entry.comparingByValue(Comparator.naturalOrder())).limit(k).map(Map.Entry::getKey).toList();
+        Comparator<Map.Entry<String, Double>> order = Map.Entry.comparingByValue();
+        return byAttribute.entrySet().stream().filter(e -> up ? e.getValue() > 0 : e.getValue() < 0)
+                .sorted(up ? order.reversed() : order).limit(k).map(Map.Entry::getKey).toList();
     }
 
     private static double dot(double[] w, double[] x) {

@@ -1,0 +1,164 @@
+package io.ciaf.samples.credit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.ciaf.anchor.CommitmentKeys;
+import io.ciaf.anchor.DatasetAnchor;
+import io.ciaf.anchor.InferenceReceipt;
+import io.ciaf.anchor.InferenceReceipts;
+import io.ciaf.anchor.ModelAnchor;
+import io.ciaf.ledger.AuditLedger;
+import io.ciaf.ledger.VerificationReport;
+
+/**
+ * What {@code ./ciaf demo} runs: the sample jar in a real JVM with {@code -javaagent:ciaf-agent.jar} and the demo's
+ * ciaf.json in a fresh home. Then everything it says is checked in the ledger it left.
+ */
+class CreditScoringDemoIT {
+
+    static final Path TEMURIN_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run demo(String java, Path home) throws IOException, InterruptedException {
+        Files.createDirectories(home);
+        Files.copy(Path.of(System.getProperty("demo.config")), home.resolve("ciaf.json"));
+        ProcessBuilder pb = new ProcessBuilder(java, "-javaagent:" + System.getProperty("ciaf.agent.jar"),
+                "-Dciaf.home=" + home, "-jar", System.getProperty("demo.jar"));
+        pb.environment().keySet().removeIf(k -> k.startsWith("CIAF_"));
+        Path out = home.resolveSibling(home.getFileName() + ".out");
+        Path err = home.resolveSibling(home.getFileName() + ".err");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("the demo did not finish in 120 s");
+        }
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @Test
+    void theDemoRecordsTheModelsWholeLifeAndEverythingItPrintsIsInAVerifiedLedger(@TempDir Path dir) throws Exception {
+        Path home = dir.resolve("home");
+        Run run = demo(Path.of(System.getProperty("java.home"), "bin", "java").toString(), home);
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err()).doesNotContain("[ciaf]");
+        assertThat(run.out()).contains("decisions   1,000 with HMAC receipts", "→ drift detected",
+                "third party KMeansPlusPlusClusterer.cluster (Apache Commons Math, not annotated): 1 call",
+                "checkpoint  tree size", "report      " + home.resolve("compliance-report.html"));
+
+        try (AuditLedger ledger = AuditLedger.open(home)) {
+            VerificationReport verified = ledger.verify();
+            assertThat(verified.full()).isTrue();
+            assertThat(verified.checkpoint()).isPresent();
+
+            Map<String, List<Map<String, Object>>> byType = new HashMap<>();
+            ledger.scan(1, ledger.size() - 1, e -> byType.computeIfAbsent(e.type(), t -> new ArrayList<>())
+                    .add(e.payloadFields()));
+            Map<String, Integer> stages = new LinkedHashMap<>();
+            List<Map<String, Object>> decisions = new ArrayList<>();
+            Map<String, Object> kMeans = null;
+            for (Map<String, Object> p : byType.get("METADATA")) {
+                assertThat(p.get("model_name")).isEqualTo("credit-scoring");
+                stages.merge((String) p.get("stage"), 1, Integer::sum);
+                Map<?, ?> m = (Map<?, ?>) p.get("metadata");
+                if ("inference".equals(p.get("stage"))) {
+                    decisions.add(new LinkedHashMap<>(castMap(m)));
+                }
+                if ("segment_applicants".equals(p.get("event_type"))) {
+                    kMeans = castMap(m);
+                }
+            }
+            assertThat(stages).containsEntry("data_ingestion", 1).containsEntry("preprocessing", 2)
+                    .containsEntry("training", 2).containsEntry("validation", 1).containsEntry("deployment", 1)
+                    .containsEntry("inference", 1000).containsEntry("monitoring", 2);
+
+            // the third-party method, captured from ciaf.json alone
+            assertThat(kMeans).isNotNull();
+            assertThat(kMeans.get("class")).isEqualTo("org.apache.commons.math3.ml.clustering.KMeansPlusPlusClusterer");
+            assertThat(kMeans.get("method")).isEqualTo("cluster");
+
+            // every denial carries 1 to 4 reasons and a notice time; every decision names both groups
+            long denials = 0;
+            for (Map<String, Object> d : decisions) {
+                assertThat(d).containsKeys("favourable", "confidence", "sex", "age_group", "top_features");
+                if (Boolean.FALSE.equals(d.get("favourable"))) {
+                    denials++;
+                    assertThat((List<?>) d.get("adverse_action_reasons")).hasSizeBetween(1, 4);
+                    assertThat(d).containsKey("adverse_action_notice_at");
+                }
+            }
+            assertThat(denials).isPositive();
+            assertThat(run.out()).contains(String.format("%,d denied", denials));
+
+            // anchors: the model anchor authorizes exactly the dataset anchor, and both hashes recompute
+            assertThat(byType.get("DATASET")).hasSize(1);
+            Map<String, Object> dataset = byType.get("DATASET").get(0);
+            assertThat(DatasetAnchor.hashMatches(dataset)).isTrue();
+            assertThat(((Number) dataset.get("samples")).intValue()).isEqualTo(733);
+            assertThat(byType.get("MODEL")).hasSize(1);
+            Map<String, Object> model = byType.get("MODEL").get(0);
+            assertThat(ModelAnchor.check(model)).isEmpty();
+            assertThat(model.toString()).contains((String) dataset.get("dataset_hash"));
+
+            // 1,000 HMAC receipts in one intact chain; the first opens with the application it was made for
+            assertThat(byType.get("INFERENCE")).hasSize(1000);
+            InferenceReceipts.ChainCheck chain = InferenceReceipts.verifyChain(ledger, "credit-scoring");
+            assertThat(chain.intact()).as(chain.reason()).isTrue();
+            assertThat(chain.receipts()).isEqualTo(1000);
+            InferenceReceipt first = InferenceReceipt.fromPayload(byType.get("INFERENCE").get(0));
+            assertThat(byType.get("INFERENCE")).allSatisfy(r -> assertThat(r.get("model_anchor"))
+                    .isEqualTo(model.get("model_hash")));
+            Map<String, Object> input = new LinkedHashMap<>();
+            input.put("applicationId", "application-1");
+            input.put("application", CreditData.load().applicants().get(0).values());
+            Map<String, Object> other = new LinkedHashMap<>(input);
+            other.put("applicationId", "application-2");
+            try (CommitmentKeys keys = CommitmentKeys.open(home)) {
+                assertThat(keys.opens(first.input(), input)).isEqualTo(CommitmentKeys.Opening.MATCHES);
+                assertThat(keys.opens(first.input(), other)).isEqualTo(CommitmentKeys.Opening.DOES_NOT_MATCH);
+            }
+
+            // the assessment of the four frameworks the demo names
+            List<Map<String, Object>> compliance = byType.get("COMPLIANCE");
+            assertThat(compliance).hasSize(1);
+            assertThat(((Map<?, ?>) ((Map<?, ?>) compliance.get(0).get("metadata")).get("scores")).keySet()
+                    .stream().map(String::valueOf).toList()).containsExactlyInAnyOrder("eeoc", "fcra-ecoa", "eu-ai-act", "gdpr");
+        }
+
+        String report = Files.readString(home.resolve("compliance-report.html"), StandardCharsets.UTF_8);
+        assertThat(report).contains("<html", "EEOC", "FCRA", "credit-scoring").doesNotContain("http://", "https://");
+    }
+
+    @Test
+    void theDemoRunsOnTemurin25Too(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(TEMURIN_25), "no Temurin 25 on this machine");
+        Path home = dir.resolve("home");
+        Run run = demo(TEMURIN_25.toString(), home);
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("decisions   1,000 with HMAC receipts", "checkpoint  tree size");
+        try (AuditLedger ledger = AuditLedger.open(home)) {
+            assertThat(ledger.verify().full()).isTrue();
+            assertThat(ledger.findAll("INFERENCE", "model", "credit-scoring")).hasSize(1000);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Map<?, ?> m) {
+        return (Map<String, Object>) m;
+    }
+}
