@@ -140,6 +140,8 @@ class CreditScoringDemoIT {
                     .stream().map(String::valueOf).toList()).containsExactlyInAnyOrder("eeoc", "fcra-ecoa", "eu-ai-act", "gdpr");
         }
 
+        auditorsCheck(dir, home);
+
         String report = Files.readString(home.resolve("compliance-report.html"), StandardCharsets.UTF_8);
         assertThat(report).contains("<html", "EEOC", "FCRA", "credit-scoring").doesNotContain("http://", "https://");
     }
@@ -155,6 +157,42 @@ class CreditScoringDemoIT {
             assertThat(ledger.verify().full()).isTrue();
             assertThat(ledger.findAll("INFERENCE", "model", "credit-scoring")).hasSize(1000);
         }
+    }
+
+    /**
+     * docs/auditor-guide.md step 2: the guide's standard-library Python check accepts the export and the signed
+     * checkpoint, and names the position of a changed payload.
+     */
+    static void auditorsCheck(Path dir, Path home) throws Exception {
+        Path script = Path.of(System.getProperty("auditor.script"));
+        boolean python = new ProcessBuilder("python3", "--version").start().waitFor() == 0;
+        org.junit.jupiter.api.Assumptions.assumeTrue(python, "no python3 on this machine");
+        Path export = dir.resolve("export.jsonl");
+        String root;
+        Path note;
+        try (AuditLedger ledger = AuditLedger.open(home);
+                java.io.Writer w = Files.newBufferedWriter(export, StandardCharsets.UTF_8)) {
+            ledger.export(w, 0, ledger.size() - 1, null);
+            root = ledger.verify().rootBase64();
+            note = home.resolve("checkpoints").resolve(ledger.latestCheckpoint().orElseThrow().size() + ".note");
+        }
+        Run ok = exec("python3", script.toString(), "export", export.toString(), note.toString());
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("chain intact, root " + root, "have the root signed in the checkpoint");
+
+        List<String> lines = new ArrayList<>(Files.readAllLines(export, StandardCharsets.UTF_8));
+        lines.set(7, lines.get(7).replaceFirst("\"payload\":\"(.)", "\"payload\":\"A"));
+        Files.write(export, lines, StandardCharsets.UTF_8);
+        Run bad = exec("python3", script.toString(), "export", export.toString());
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("position 7: payload does not match its payload_hash");
+    }
+
+    static Run exec(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Run(p.waitFor(), out, err);
     }
 
     @SuppressWarnings("unchecked")

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Checks a CIAF ledger export, an inclusion proof and a checkpoint with the Python standard library only.
+
+Written from the formats in the auditor guide (docs/auditor-guide.md), not from CIAF's code:
+  python3 ciaf_check.py export  export.jsonl [checkpoint.note]   every hash and link; the tree root
+  python3 ciaf_check.py proof   proof.json                      an RFC 9162 inclusion proof
+The checkpoint's Ed25519 signature is checked with openssl (see the guide).
+Exit code 0 when everything holds, 1 with the first problem on stderr.
+"""
+import base64, hashlib, json, struct, sys
+
+
+def sha256(*parts):
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p)
+    return h.digest()
+
+
+def leaf(data):
+    return sha256(b"\x00", data)
+
+
+def node(left, right):
+    return sha256(b"\x01", left, right)
+
+
+def root(leaves):
+    """RFC 6962 Merkle tree hash of a list of leaf data (here: entry hashes)."""
+    if not leaves:
+        return sha256()
+    if len(leaves) == 1:
+        return leaf(leaves[0])
+    k = 1
+    while k * 2 < len(leaves):
+        k *= 2
+    return node(root(leaves[:k]), root(leaves[k:]))
+
+
+def fail(message):
+    print("FAIL: " + message, file=sys.stderr)
+    sys.exit(1)
+
+
+def check_export(path, note=None):
+    prev = bytes(32)
+    last_ts = -1
+    hashes = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f):
+            e = json.loads(line)
+            pos, ts, typ = e["position"], e["timestamp"], e["type"]
+            if pos != n:
+                fail(f"line {n + 1}: position {pos}, expected {n}")
+            payload_hash = base64.b64decode(e["payload_hash"])
+            if e["payload"] is not None and sha256(base64.b64decode(e["payload"])) != payload_hash:
+                fail(f"position {pos}: payload does not match its payload_hash")
+            if base64.b64decode(e["prev_hash"]) != prev:
+                fail(f"position {pos}: prev_hash is not the previous entry_hash")
+            if ts <= last_ts:
+                fail(f"position {pos}: timestamp not increasing")
+            t = typ.encode("ascii")
+            entry_hash = sha256(prev, struct.pack(">QQB", pos, ts, len(t)), t, payload_hash)
+            if base64.b64decode(e["entry_hash"]) != entry_hash:
+                fail(f"position {pos}: entry_hash does not match the entry's fields")
+            prev, last_ts = entry_hash, ts
+            hashes.append(entry_hash)
+    print(f"OK: {len(hashes)} entries, chain intact, root {base64.b64encode(root(hashes)).decode()}")
+    if note:
+        with open(note, encoding="utf-8") as f:
+            origin, size, signed_root = f.read().split("\n")[:3]
+        size = int(size)
+        if size > len(hashes):
+            fail(f"the checkpoint covers {size} entries; the export has {len(hashes)}")
+        if base64.b64encode(root(hashes[:size])).decode() != signed_root:
+            fail(f"the root of the first {size} entries differs from the checkpoint's")
+        print(f"OK: the first {size} entries have the root signed in the checkpoint of {origin}")
+
+
+def check_proof(path):
+    p = json.load(open(path, encoding="utf-8"))
+    index, size = p["leafIdx"], p["treeSize"]
+    h = base64.b64decode(p["leafHash"])
+    proof = [base64.b64decode(x) for x in p["proof"]]
+    # RFC 9162 section 2.1.3.2
+    fn, sn = index, size - 1
+    for c in proof:
+        if sn == 0:
+            fail("proof too long")
+        if fn % 2 == 1 or fn == sn:
+            h = node(c, h)
+            while fn % 2 == 0 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            h = node(h, c)
+        fn, sn = fn >> 1, sn >> 1
+    if sn != 0 or h != base64.b64decode(p["root"]):
+        fail("the proof does not lead to the root")
+    print(f"OK: leaf {index} is in the tree of size {size} with root {p['root']}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 3 and sys.argv[1] == "export":
+        check_export(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
+    elif len(sys.argv) == 3 and sys.argv[1] == "proof":
+        check_proof(sys.argv[2])
+    else:
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
