@@ -1,7 +1,6 @@
 package io.ciaf.samples.credit;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -131,6 +130,6 @@ public final class CreditPipeline {
     private static Map<String, Long> counts(List<String> values) {
         Map<String, Long> out = new TreeMap<>();
         values.forEach(v -> out.merge(v, 1L, Long::sum));
-        return new LinkedHashMap<>(out);
+        return out;
     }
 }

@@ -25,6 +25,7 @@ import io.ciaf.api.Stage;
 import io.ciaf.compliance.Assessment;
 import io.ciaf.compliance.CheckResult;
 import io.ciaf.compliance.FrameworkScore;
+import io.ciaf.ledger.AuditLedger;
 import io.ciaf.runtime.Ciaf;
 import io.ciaf.runtime.ComplianceTracker;
 import io.ciaf.runtime.ModelMetadataManager;
@@ -206,31 +207,12 @@ public final class CreditScoringDemo {
         return out;
     }
 
-    /** "size 2345, root …, signed by origin", from the newest signed checkpoint note in the home. */
-    static String checkpoint(Path home) throws IOException {
-        Path dir = home.resolve("checkpoints");
-        if (!Files.isDirectory(dir)) {
-            return "none found in " + dir;
-        }
-        Path newest;
-        try (Stream<Path> notes = Files.list(dir)) {
-            newest = notes.filter(p -> p.getFileName().toString().endsWith(".note"))
-                    .max((a, b) -> Long.compare(size(a), size(b))).orElse(null);
-        }
-        if (newest == null) {
-            return "none found in " + dir;
-        }
-        List<String> lines = Files.readAllLines(newest, StandardCharsets.UTF_8);
-        return "tree size " + lines.get(1) + ", root " + lines.get(2) + ", signed by " + lines.get(0) + " (" + newest
-                + ")";
-    }
-
-    private static long size(Path note) {
-        String name = note.getFileName().toString();
-        try {
-            return Long.parseLong(name.substring(0, name.indexOf('.')));
-        } catch (NumberFormatException e) {
-            return -1;
+    /** The newest signed checkpoint, read through the ledger (the session that wrote it is closed). */
+    static String checkpoint(Path home) {
+        try (AuditLedger ledger = AuditLedger.open(home)) {
+            return ledger.latestCheckpoint().map(c -> "tree size " + c.size() + ", root " + c.rootBase64()
+                    + ", signed by " + c.origin() + " (" + home.resolve(AuditLedger.CHECKPOINT_DIR)
+                    .resolve(c.size() + ".note") + ")").orElse("none");
         }
     }
 

@@ -52,14 +52,14 @@ public final class CreditService {
                 .put("sex", CreditData.sexOf(application))
                 .put("age_group", CreditData.ageGroupOf(application));
         // every decision is explained (GDPR Art 13(2)(f)); a denial's reasons are its adverse-action reasons
-        decision.put("top_features", approved ? model.supports(encoder, x, MAX_REASONS)
-                : model.reasons(encoder, x, MAX_REASONS));
-        record.put("top_features", decision.get("top_features"));
+        List<String> factors = approved ? model.supports(encoder, x, MAX_REASONS)
+                : model.reasons(encoder, x, MAX_REASONS);
+        decision.put("top_features", factors);
+        record.put("top_features", factors);
         if (!approved) {
-            List<String> reasons = model.reasons(encoder, x, MAX_REASONS);
-            decision.put("reasons", reasons);
+            decision.put("reasons", factors);
             decision.put("notice_at", Instant.now().toString());
-            record.put("adverse_action_reasons", reasons).put("adverse_action_notice_at", decision.get("notice_at"));
+            record.put("adverse_action_reasons", factors).put("adverse_action_notice_at", decision.get("notice_at"));
         }
         return decision;
     }
