@@ -89,6 +89,9 @@ public final class CaptureHooks {
             if (!site.capture()) {
                 return null;
             }
+            if (r.dropsNow()) {
+                return null;
+            }
             boolean sync = site.mode() == CaptureMode.SYNC || (site.mode() != CaptureMode.ASYNC && r.syncByDefault());
             MetadataCapture c = new MetadataCapture(r, site.model(), site.version(), site.stage(), site.event(), sync);
             if (site.details() != null) {

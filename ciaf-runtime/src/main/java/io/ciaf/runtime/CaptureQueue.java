@@ -68,6 +68,11 @@ final class CaptureQueue {
         return n;
     }
 
+    /** Whether an offer now would find no room. */
+    boolean isFull() {
+        return size.get() >= capacity;
+    }
+
     boolean isEmpty() {
         return items.isEmpty();
     }

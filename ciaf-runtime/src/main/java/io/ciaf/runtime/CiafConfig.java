@@ -74,6 +74,9 @@ public final class CiafConfig {
         key("capture.overload", "CIAF_CAPTURE_OVERLOAD", "block",
                 "when the queue is full: block the caller, or drop (dropped records are counted in the ledger)");
         key("capture.batch_size", "CIAF_CAPTURE_BATCH_SIZE", "1000", "most records committed in one transaction");
+        key("capture.pipeline_priority", "CIAF_CAPTURE_PIPELINE_PRIORITY", "low",
+                "low: CIAF's pipeline threads run at the lowest CPU priority (nice 19, Linux), so the application's"
+                        + " threads go first; normal: as the application's");
         key("capture.max_string_length", "CIAF_CAPTURE_MAX_STRING_LENGTH", "256",
                 "string arguments and results are cut to this many characters");
         key("capture.redact", "CIAF_CAPTURE_REDACT", "",
@@ -233,6 +236,11 @@ public final class CiafConfig {
 
     public boolean syncByDefault() {
         return "sync".equals(values.get("capture.mode"));
+    }
+
+    /** True when the pipeline threads should give the CPU to the application's threads first. */
+    public boolean lowPipelinePriority() {
+        return "low".equals(values.get("capture.pipeline_priority"));
     }
 
     public long flushIntervalMillis() {
@@ -672,6 +680,8 @@ public final class CiafConfig {
                         return oneOf(v, where, "off", "hmac", "salted", "plaintext");
                     case "capture.overload":
                         return oneOf(v, where, "block", "drop");
+                    case "capture.pipeline_priority":
+                        return oneOf(v, where, "low", "normal");
                     case "storage.backend": {
                         String b = String.valueOf(v);
                         if (!MetadataStorage.availableBackends().contains(b)) {

@@ -62,6 +62,7 @@ final class CiafRuntime {
     }
 
     private void run() {
+        PipelinePriority.lowerCurrentThread(config);
         try {
             open();
         } catch (Throwable t) {
@@ -122,6 +123,21 @@ final class CiafRuntime {
                 return;
             }
         }
+    }
+
+    /**
+     * True, and counted as captured and dropped, when a record begun now would be dropped: the queue is full
+     * and {@code capture.overload} is {@code drop}. Lets a captured method skip building a record nobody will
+     * commit, so that under overload the application pays least, not most.
+     */
+    boolean dropsNow() {
+        if (!config.dropWhenFull() || !queue.isFull()) {
+            return false;
+        }
+        ensureStarted();
+        captured.incrementAndGet();
+        dropped.incrementAndGet();
+        return true;
     }
 
     /** Hands an event over: never throws; blocks or drops when the queue is full, as configured. */

@@ -183,6 +183,47 @@ class CaptureTest {
         assertThat(entries("METADATA")).hasSize((int) (20_000 - dropped));
     }
 
+    public static final class Flood {
+        @io.ciaf.api.CaptureMetadata(model = "flood", stage = Stage.INFERENCE, event = "predict")
+        public static int predict(int i) {
+            return i;
+        }
+    }
+
+    @Test
+    void aCapturedMethodSkipsBuildingARecordThatWouldBeDroppedAndTheDropIsStillCounted() throws Exception {
+        start("CIAF_CAPTURE_OVERLOAD", "drop", "CIAF_CAPTURE_QUEUE_CAPACITY", "16", "CIAF_STORAGE_BACKEND", "json");
+        java.lang.reflect.Method predict = Flood.class.getMethod("predict", int.class);
+        java.util.concurrent.atomic.AtomicLong skipped = new java.util.concurrent.atomic.AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        for (int t = 0; t < 4; t++) {
+            pool.submit(() -> {
+                for (int i = 0; i < 5000; i++) {
+                    Object token = CaptureHooks.enter(predict, new Object[] {i});
+                    if (token == null) {
+                        skipped.incrementAndGet();
+                    }
+                    CaptureHooks.exit(token, Flood.predict(i), null);
+                }
+            });
+        }
+        pool.shutdown();
+        assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        Ciaf.shutdown();
+        JsonNode end = payload(entries("SESSION_END").get(0));
+        long dropped = end.get("dropped").asLong();
+        // most drops happen before a record is built; the rest when the queue filled during the call
+        assertThat(skipped.get()).isPositive().isLessThanOrEqualTo(dropped);
+        assertThat(end.get("captured").asLong()).isEqualTo(20_000);
+        assertThat(end.get("committed").asLong() + dropped).isEqualTo(20_000);
+        long recorded = 0;
+        for (LedgerEntry e : entries("DROPPED")) {
+            recorded += payload(e).get("dropped").asLong();
+        }
+        assertThat(recorded).isEqualTo(dropped);
+        assertThat(entries("METADATA")).hasSize((int) (20_000 - dropped));
+    }
+
     @Test
     void aSessionThatEndedWithoutSessionEndIsRecordedAsARecoveryAtTheNextStart() throws Exception {
         start();
