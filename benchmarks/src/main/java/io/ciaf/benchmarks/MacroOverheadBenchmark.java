@@ -38,8 +38,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * the agent (async capture, HMAC receipts: {@code agent=on}) or without ({@code off}), and this JMH fork is the
  * second process that loads it: one client sending the next {@code POST /predict} as soon as the previous one is
  * answered (a fixed closed-loop load that leaves the machine headroom, as production does: on two cores, more
- * clients saturate the CPU and the figure becomes CPU contention; see docs/PERFORMANCE.md). {@code throughput} counts answered requests per second, {@code latency}
- * samples each request's time (p50, p95). Each trial starts its own service; at its end the service is stopped
+ * clients saturate the CPU and the figure becomes CPU contention; see docs/PERFORMANCE.md). {@code throughput}
+ * counts answered requests per second, {@code latency} samples each request's time (p50, p95). The 30 s warm-up
+ * is for the steady state: with the agent the service's JIT compiles for about 25 s under this load (the
+ * pipeline's code too; 23 s of compiler CPU against 11 s without); that cost is reported apart, not averaged in. Each trial starts its own service; at its end the service is stopped
  * with SIGTERM and the trial prints the service's start-up time (process start to "Server Running") and its
  * allocation (JFR thread allocation statistics, summed over threads) per request.
  *
@@ -49,7 +51,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @Fork(1)
 @Threads(1)
-@Warmup(iterations = 2, time = 5)
+@Warmup(iterations = 3, time = 10)
 @Measurement(iterations = 5, time = 5)
 public class MacroOverheadBenchmark {
 

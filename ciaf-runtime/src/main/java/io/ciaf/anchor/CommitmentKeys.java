@@ -53,6 +53,8 @@ public final class CommitmentKeys implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     /** HMAC keys in use, so that committing to many values does not read the same key each time. */
     private final java.util.Map<String, byte[]> hmacKeys = new java.util.HashMap<>();
+    /** One initialised Mac per key in use: looking up the provider and keying it cost more than the HMAC. */
+    private final java.util.Map<String, Mac> macs = new java.util.HashMap<>();
 
     private CommitmentKeys(Path file, Connection connection) {
         this.file = file;
@@ -136,7 +138,12 @@ public final class CommitmentKeys implements AutoCloseable {
                     store(hmacKeyId, kind, key);
                 }
                 hmacKeys.put(hmacKeyId, key);
-                return new Commitment(kind, CanonicalJson.hex(hmac(key, bytes)), hmacKeyId, null);
+                Mac mac = macs.get(hmacKeyId);
+                if (mac == null) {
+                    mac = mac(key);
+                    macs.put(hmacKeyId, mac);
+                }
+                return new Commitment(kind, CanonicalJson.hex(mac.doFinal(bytes)), hmacKeyId, null);
             }
             default:
                 throw new IllegalArgumentException("unknown commitment kind " + kind);
@@ -187,6 +194,7 @@ public final class CommitmentKeys implements AutoCloseable {
      */
     public synchronized boolean erase(String keyId) {
         hmacKeys.remove(keyId);
+        macs.remove(keyId);
         try (PreparedStatement s = connection.prepareStatement("DELETE FROM secrets WHERE id=?")) {
             s.setString(1, keyId);
             boolean removed = s.executeUpdate() > 0;
@@ -213,12 +221,14 @@ public final class CommitmentKeys implements AutoCloseable {
             } catch (RuntimeException e) {
                 connection.rollback();
                 hmacKeys.clear();
+                macs.clear();
                 throw e;
             } finally {
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
             hmacKeys.clear();
+            macs.clear();
             throw new IllegalStateException("cannot commit secrets to " + file + ": " + e.getMessage(), e);
         }
     }
@@ -259,10 +269,14 @@ public final class CommitmentKeys implements AutoCloseable {
     }
 
     private static byte[] hmac(byte[] key, byte[] bytes) {
+        return mac(key).doFinal(bytes);
+    }
+
+    private static Mac mac(byte[] key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(bytes);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("every Java platform must provide HmacSHA256", e);
         }
