@@ -80,7 +80,10 @@ public class MacroOverheadBenchmark {
             cmd.addAll(List.of("-javaagent:" + AGENT, "-Dciaf.home=" + dir.resolve("home"),
                     "-Dciaf.capture.inference_receipts=hmac"));
         }
-        cmd.addAll(List.of("-XX:StartFlightRecording=filename=" + dir.resolve("service.jfr") + ",settings=default",
+        cmd.addAll(List.of("-XX:StartFlightRecording=filename=" + dir.resolve("service.jfr")
+                // every second, not only at chunk ends: a thread that ends before the recording does (CIAF's
+                // pipeline stops in the shutdown hook) is otherwise missing from the totals
+                + ",settings=default,jdk.ThreadAllocationStatistics#period=1s",
                 "-Dmicronaut.server.host=127.0.0.1", "-Dmicronaut.server.port=-1", "-jar", SERVICE.toString()));
         Path log = dir.resolve("service.log");
         long t0 = System.nanoTime();
@@ -139,7 +142,7 @@ public class MacroOverheadBenchmark {
         return send();
     }
 
-    /** Sum over threads of each thread's last allocation total in the recording. */
+    /** Sum over threads of each thread's last allocation total in the recording (to within its last second). */
     static long allocatedBytes(Path jfr) throws IOException, InterruptedException {
         if (!Files.isRegularFile(jfr)) {
             return -1;
