@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
  * instead of competing with the application: on a two-core machine each commit's burst of CPU otherwise
  * lands in the application's latency tail (see docs/PERFORMANCE.md). Java cannot set a thread's nice value
  * (thread priorities are ignored on Linux), so the thread asks {@code renice} for its own thread id.
- * Best effort: without {@code /proc/thread-self} or {@code renice} the thread keeps its priority.
+ * Best effort: without {@code /proc/thread-self} or {@code /usr/bin/renice} (or {@code /bin/renice}) the thread
+ * keeps its priority.
  */
 final class PipelinePriority {
 
@@ -26,8 +27,14 @@ final class PipelinePriority {
             if (!Files.isDirectory(self)) {
                 return false;
             }
+            // a fixed path, not the PATH: an application's environment must not choose what CIAF runs
+            Path renice = java.util.stream.Stream.of("/usr/bin/renice", "/bin/renice").map(Path::of)
+                    .filter(Files::isExecutable).findFirst().orElse(null);
+            if (renice == null) {
+                return false;
+            }
             String tid = self.toRealPath().getFileName().toString();
-            Process p = new ProcessBuilder("renice", "-n", "19", "-p", tid)
+            Process p = new ProcessBuilder(renice.toString(), "-n", "19", "-p", tid)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!p.waitFor(5, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
