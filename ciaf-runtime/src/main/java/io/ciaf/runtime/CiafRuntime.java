@@ -19,6 +19,9 @@ final class CiafRuntime {
     private static final long SYNC_WAIT_SECONDS = 30;
 
     final CiafConfig config;
+    // read on every captured call: resolved once, not looked up in the config's map each time
+    private final boolean dropWhenFull;
+    private final boolean syncByDefault;
     private final CaptureQueue queue;
     private final AtomicLong captured = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -35,6 +38,8 @@ final class CiafRuntime {
 
     private CiafRuntime(CiafConfig config) {
         this.config = config;
+        this.dropWhenFull = config.dropWhenFull();
+        this.syncByDefault = config.syncByDefault();
         this.queue = new CaptureQueue(config.queueCapacity(), config.batchSize());
         this.thread = new Thread(this::run, "ciaf-pipeline");
         thread.setDaemon(true);
@@ -131,10 +136,9 @@ final class CiafRuntime {
      * commit, so that under overload the application pays least, not most.
      */
     boolean dropsNow() {
-        if (!config.dropWhenFull() || !queue.isFull()) {
-            return false;
+        if (!dropWhenFull || !queue.isFull()) {
+            return false; // (a full queue means earlier submits already started the pipeline)
         }
-        ensureStarted();
         captured.incrementAndGet();
         dropped.incrementAndGet();
         return true;
@@ -145,7 +149,7 @@ final class CiafRuntime {
         ensureStarted();
         captured.incrementAndGet();
         try {
-            if (config.dropWhenFull()) {
+            if (dropWhenFull) {
                 if (!queue.offer(e)) {
                     dropped.incrementAndGet();
                     return;
@@ -187,7 +191,7 @@ final class CiafRuntime {
     }
 
     boolean syncByDefault() {
-        return config.syncByDefault();
+        return syncByDefault;
     }
 
     /** Cuts long strings to {@code capture.max_string_length}, saying how long they were. */
