@@ -113,13 +113,43 @@ class CanonicalJsonTest {
                 case 2 -> Double.longBitsToDouble(random.nextLong(1L << 53)); // subnormal and tiny normals
                 default -> random.nextDouble() * Math.pow(10, random.nextInt(-30, 30));
             };
-            if (!Double.isFinite(d) || d == 0) {
-                continue;
-            }
-            java.math.BigDecimal fast = io.ciaf.api.internal.CanonicalJson.shortestRoundTrip(d);
-            java.math.BigDecimal exact = io.ciaf.api.internal.CanonicalJson.searchShortest(d);
-            assertThat(fast.unscaledValue()).as("digits of %s", d).isEqualTo(exact.unscaledValue());
-            assertThat(fast.scale()).as("scale of %s", d).isEqualTo(exact.scale());
+            assertFastAgreesWithSearch(d);
         }
+    }
+
+    @Test
+    void theFastShortestDigitsAgreeWithTheExactSearchWhereRoundingIsHardest() {
+        // Powers of two (the gap below is half the gap above), the neighbours of powers of ten, and the
+        // decimals halfway between two 15- or 16-digit neighbours, whose rounding needs the exact tie-break.
+        for (int e = -1074; e <= 1023; e++) {
+            double p = Math.scalb(1.0, e);
+            assertFastAgreesWithSearch(p);
+            assertFastAgreesWithSearch(Math.nextUp(p));
+            assertFastAgreesWithSearch(-Math.nextDown(p));
+        }
+        for (int e = -300; e <= 300; e++) {
+            double p = Double.parseDouble("1e" + e);
+            for (double q = Math.nextDown(Math.nextDown(p)); q <= Math.nextUp(Math.nextUp(p)); q = Math.nextUp(q)) {
+                assertFastAgreesWithSearch(q);
+            }
+        }
+        java.util.SplittableRandom random = new java.util.SplittableRandom(2025);
+        for (int i = 0; i < 100_000; i++) {
+            long digits = random.nextLong(100_000_000_000_000L, 1_000_000_000_000_000L);
+            double d = Double.parseDouble(digits + "5e" + random.nextInt(-40, 40));
+            assertFastAgreesWithSearch(d);
+            assertFastAgreesWithSearch(Math.nextUp(d));
+            assertFastAgreesWithSearch(Math.nextDown(d));
+        }
+    }
+
+    private static void assertFastAgreesWithSearch(double d) {
+        if (!Double.isFinite(d) || d == 0) {
+            return;
+        }
+        java.math.BigDecimal fast = io.ciaf.api.internal.CanonicalJson.shortestRoundTrip(d);
+        java.math.BigDecimal exact = io.ciaf.api.internal.CanonicalJson.searchShortest(d);
+        assertThat(fast.unscaledValue()).as("digits of %s", d).isEqualTo(exact.unscaledValue());
+        assertThat(fast.scale()).as("scale of %s", d).isEqualTo(exact.scale());
     }
 }

@@ -161,7 +161,8 @@ public final class CanonicalJson {
     }
 
     // Rounding the exact binary value to p significant digits reads back as d for every p at or above
-    // the shortest that works (a p-digit number is also a (p+1)-digit one), so a binary search finds it.
+    // the shortest that works (a p-digit number is also a (p+1)-digit one), so the shortest is the least p
+    // that reads back.
     /** The shortest decimal that reads back as the finite, non-zero {@code d} (nearest when tied). */
     public static BigDecimal shortestRoundTrip(double d) {
         // Fast path: any two decimals of at most 15 significant digits read back as different normal
@@ -170,11 +171,124 @@ public final class CanonicalJson {
         if (Math.abs(d) < Double.MIN_NORMAL) {
             return searchShortest(d);
         }
-        BigDecimal quick = new BigDecimal(Double.toString(d)).stripTrailingZeros();
-        if (quick.precision() <= 15 && quick.doubleValue() == d) {
-            return quick;
+        String text = Double.toString(d);
+        if (significantDigits(text) <= 15) {
+            BigDecimal quick = new BigDecimal(text).stripTrailingZeros();
+            if (quick.doubleValue() == d) {
+                return quick;
+            }
         }
-        return searchShortest(d);
+        return new Rounder(d).shortest();
+    }
+
+    /** How many significant digits a {@link Double#toString} text has, trailing zeros not counted. */
+    private static int significantDigits(String text) {
+        int first = -1;
+        int last = -1;
+        int count = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == 'E') {
+                break;
+            }
+            if (c >= '0' && c <= '9') {
+                if (first < 0 && c == '0') {
+                    continue; // leading zeros
+                }
+                count++;
+                first = 0;
+                if (c != '0') {
+                    last = count;
+                }
+            }
+        }
+        return last < 0 ? 0 : last;
+    }
+
+    /**
+     * Rounds one double's exact binary value to p significant digits, for any p up to 17, from a single
+     * BigDecimal rounding to 17: rounding the 17-digit value again is exact except when the digits it drops
+     * are exactly one half, and then the exact value is compared with it (the midpoint) to break the tie.
+     * Most doubles with 16 or 17 digits need two such roundings checked, where the reference search needs
+     * five BigDecimal roundings; the search is still the reference the tests hold this to.
+     */
+    private static final class Rounder {
+
+        private static final MathContext SEVENTEEN = new MathContext(17, RoundingMode.HALF_EVEN);
+        private static final long[] POW10 = new long[18];
+
+        static {
+            POW10[0] = 1;
+            for (int i = 1; i < POW10.length; i++) {
+                POW10[i] = POW10[i - 1] * 10;
+            }
+        }
+
+        private final double d;
+        private final BigDecimal exact;
+        private final long digits17; // |the exact value rounded to 17 digits|, unscaled
+        private final int precision17;
+        private final int scale17;
+        private int exactVersus17 = 2; // compareTo of |exact| with |rounded to 17|, computed when first needed
+
+        Rounder(double d) {
+            this.d = d;
+            this.exact = new BigDecimal(d);
+            BigDecimal r = exact.round(SEVENTEEN);
+            this.digits17 = r.unscaledValue().abs().longValueExact();
+            this.precision17 = r.precision();
+            this.scale17 = r.scale();
+        }
+
+        BigDecimal shortest() {
+            if (!readsBack(15)) {
+                return (readsBack(16) ? rounded(16) : rounded(17)).stripTrailingZeros();
+            }
+            int lo = 1;
+            int hi = 15;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (readsBack(mid)) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            return rounded(lo).stripTrailingZeros();
+        }
+
+        private boolean readsBack(int p) {
+            return rounded(p).doubleValue() == d;
+        }
+
+        /** The exact value rounded to {@code p} significant digits (half even). */
+        BigDecimal rounded(int p) {
+            int drop = precision17 - p;
+            long kept = digits17;
+            if (drop > 0) {
+                long unit = POW10[drop];
+                kept = digits17 / unit;
+                long rest = digits17 % unit;
+                long half = unit / 2;
+                int side = rest != half ? Long.compare(rest, half) : versus17();
+                if (side > 0 || (side == 0 && (kept & 1) == 1)) {
+                    kept++;
+                }
+            } else {
+                drop = 0;
+            }
+            return BigDecimal.valueOf(d < 0 ? -kept : kept, scale17 - drop);
+        }
+
+        // The dropped digits are exactly one half of the last kept digit, so the 17-digit value is the
+        // midpoint itself: which side of it the exact value lies decides.
+        private int versus17() {
+            if (exactVersus17 == 2) {
+                BigDecimal r = BigDecimal.valueOf(d < 0 ? -digits17 : digits17, scale17);
+                exactVersus17 = Integer.signum(exact.abs().compareTo(r.abs()));
+            }
+            return exactVersus17;
+        }
     }
 
     /** {@link #shortestRoundTrip} by binary search over the exact binary value; the reference. */
