@@ -266,9 +266,7 @@ public final class MetadataRecord {
             if (key == null) {
                 throw new InvalidMetadataException("metadata", "metadata keys must not be null");
             }
-            String path = JsonValues.child("metadata", key);
-            JsonValues.normalize(key, path);
-            metadata.put(key, JsonValues.normalize(value, path));
+            metadata.put(key, JsonValues.member("metadata", key, value));
             return this;
         }
 

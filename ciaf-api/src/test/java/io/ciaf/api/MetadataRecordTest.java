@@ -83,6 +83,36 @@ class MetadataRecordTest {
     }
 
     @Test
+    void aNormalizedValueIsNormalizedOnceAndCannotBeChanged() {
+        Map<String, Object> raw = new HashMap<>();
+        raw.put("weights", new double[] {0.5, -0.0});
+        raw.put("layers", List.of(1, 2));
+        Object once = io.ciaf.api.internal.JsonValues.normalize(raw, "v");
+        assertThat(io.ciaf.api.internal.JsonValues.normalize(once, "v")).isSameAs(once);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = (Map<String, Object>) once;
+        assertThat(map).isEqualTo(Map.of("weights", List.of(0.5, 0.0), "layers", List.of(1L, 2L)));
+        assertThatThrownBy(() -> map.put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> map.entrySet().iterator().next().setValue(1))
+                .isInstanceOf(UnsupportedOperationException.class);
+        @SuppressWarnings("unchecked")
+        List<Object> weights = (List<Object>) map.get("weights");
+        assertThatThrownBy(() -> weights.set(0, 1.0)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> weights.iterator().remove()).isInstanceOf(RuntimeException.class);
+        // a record built from it holds the same values and the same hash as one built from the raw map
+        MetadataRecord fromRaw = MetadataRecord.builder("m", Stage.TRAINING, "e").put("p", raw).build();
+        MetadataRecord fromNormalized = MetadataRecord.builder("m", Stage.TRAINING, "e").put("p", once).build();
+        assertThat(fromNormalized.metadataHash()).isEqualTo(fromRaw.metadataHash());
+    }
+
+    @Test
+    void aBadKeyIsNamedWithItsPath() {
+        assertThatThrownBy(() -> MetadataRecord.builder("m", Stage.TRAINING, "e").put("bad\uD800", 1))
+                .isInstanceOf(InvalidMetadataException.class).hasMessageContaining("metadata[\"bad")
+                .hasMessageContaining("unpaired surrogate");
+    }
+
+    @Test
     void refusesCycles() {
         Map<String, Object> cyclic = new HashMap<>();
         cyclic.put("self", cyclic);

@@ -4,12 +4,18 @@ import io.ciaf.api.InvalidMetadataException;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.AbstractList;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
+import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Internal, not for public use. Turns caller-supplied values into the JSON data model CIAF stores:
@@ -42,6 +48,9 @@ public final class JsonValues {
         Object plain = scalar(value);
         if (plain != SLOW) {
             return plain;
+        }
+        if (value instanceof Frozen) {
+            return value; // made by this class: normalized already, and nobody can change it
         }
         // What is left of the plain kinds are the ones with a problem to name: unpaired surrogates, NaN.
         if (value instanceof String) {
@@ -78,9 +87,9 @@ public final class JsonValues {
                 String k = checkString((String) key, path);
                 Object v = e.getValue();
                 Object fast = scalar(v);
-                out.put(k, fast != SLOW ? fast : normalize(v, child(path, k), depth + 1));
+                out.put(k, fast != SLOW ? fast : v instanceof Frozen ? v : normalize(v, child(path, k), depth + 1));
             }
-            return Collections.unmodifiableMap(out);
+            return new FrozenMap(out);
         }
         if (value instanceof Collection) {
             Collection<?> items = (Collection<?>) value;
@@ -88,10 +97,11 @@ public final class JsonValues {
             int i = 0;
             for (Object item : items) {
                 Object fast = scalar(item);
-                out.add(fast != SLOW ? fast : normalize(item, path + "[" + i + "]", depth + 1));
+                out.add(fast != SLOW ? fast : item instanceof Frozen ? item : normalize(item, path + "[" + i + "]",
+                        depth + 1));
                 i++;
             }
-            return Collections.unmodifiableList(out);
+            return new FrozenList(out);
         }
         if (value instanceof char[]) {
             return checkString(new String((char[]) value), path);
@@ -100,16 +110,131 @@ public final class JsonValues {
             int n = Array.getLength(value);
             List<Object> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                out.add(normalize(Array.get(value, i), path + "[" + i + "]", depth + 1));
+                Object item = Array.get(value, i);
+                Object fast = scalar(item);
+                out.add(fast != SLOW ? fast : normalize(item, path + "[" + i + "]", depth + 1));
             }
-            return Collections.unmodifiableList(out);
+            return new FrozenList(out);
         }
         throw new InvalidMetadataException(path, "a " + value.getClass().getName()
                 + " is not JSON-compatible; store a String, number, boolean, null, List or Map"
                 + " (for example its toString() or a few of its fields)");
     }
 
+    /**
+     * Normalizes the value of member {@code key} of the object at {@code parent}, checking the key too; the
+     * member's path (for the error message) is only built when there is an error to name.
+     */
+    public static Object member(String parent, String key, Object value) {
+        if (scalar(key) == SLOW) {
+            checkString(key, child(parent, key));
+        }
+        Object fast = scalar(value);
+        if (fast != SLOW) {
+            return fast;
+        }
+        return value instanceof Frozen ? value : normalize(value, child(parent, key), 0);
+    }
+
     private static final Object SLOW = new Object();
+
+    /**
+     * What {@link #normalize} returns for maps and lists: unmodifiable, and recognized when passed in again (a
+     * record built from captured values, a commitment to an argument), so a value is normalized only once.
+     */
+    private interface Frozen {
+    }
+
+    private static final class FrozenMap extends AbstractMap<String, Object> implements Frozen {
+        private final Map<String, Object> view;
+
+        FrozenMap(Map<String, Object> map) {
+            this.view = Collections.unmodifiableMap(map);
+        }
+
+        @Override
+        public int size() {
+            return view.size();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return view.isEmpty();
+        }
+
+        @Override
+        public Object get(Object key) {
+            return view.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return view.containsKey(key);
+        }
+
+        @Override
+        public Set<String> keySet() {
+            return view.keySet();
+        }
+
+        @Override
+        public Collection<Object> values() {
+            return view.values();
+        }
+
+        @Override
+        public Set<Map.Entry<String, Object>> entrySet() {
+            return view.entrySet();
+        }
+
+        @Override
+        public void forEach(BiConsumer<? super String, ? super Object> action) {
+            view.forEach(action);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o == this || view.equals(o);
+        }
+
+        @Override
+        public int hashCode() {
+            return view.hashCode();
+        }
+    }
+
+    private static final class FrozenList extends AbstractList<Object> implements RandomAccess, Frozen {
+        private final List<Object> view;
+
+        FrozenList(List<Object> list) {
+            this.view = Collections.unmodifiableList(list);
+        }
+
+        @Override
+        public Object get(int index) {
+            return view.get(index);
+        }
+
+        @Override
+        public int size() {
+            return view.size();
+        }
+
+        @Override
+        public Iterator<Object> iterator() {
+            return view.iterator();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o == this || view.equals(o);
+        }
+
+        @Override
+        public int hashCode() {
+            return view.hashCode();
+        }
+    }
 
     // The common leaves, normalized without building their key path (which only an error message needs).
     private static Object scalar(Object v) {
