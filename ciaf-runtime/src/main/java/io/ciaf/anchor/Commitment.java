@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
+import io.ciaf.api.internal.CanonicalJson;
+
 /**
  * A commitment to one value, as an inference receipt holds it: its kind, the hex digest, the id of the salt
  * or key in the {@link CommitmentKeys} store that opens it (not for PLAINTEXT), and for PLAINTEXT the value's
@@ -54,6 +56,23 @@ public final class Commitment {
             m.put("value", plaintext);
         }
         return m;
+    }
+
+    /** The canonical JSON of {@link #toMap}, written directly: receipts are made for every inference. */
+    String canonicalJson() {
+        StringBuilder out = new StringBuilder(128 + (plaintext == null ? 0 : plaintext.length()));
+        out.append("{\"digest\":");
+        CanonicalJson.writeString(digest, out);
+        if (keyId != null) {
+            out.append(",\"key_id\":");
+            CanonicalJson.writeString(keyId, out);
+        }
+        out.append(",\"kind\":\"").append(kind.name()).append('"');
+        if (plaintext != null) {
+            out.append(",\"value\":");
+            CanonicalJson.writeString(plaintext, out);
+        }
+        return out.append('}').toString();
     }
 
     /**

@@ -6,6 +6,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
+import io.ciaf.api.internal.CanonicalJson;
+import io.ciaf.api.internal.JsonValues;
+import io.ciaf.ledger.NewEntry;
+
 
 /**
  * One inference, as the ledger holds it (entry type INFERENCE): which model anchor answered which request,
@@ -40,7 +44,9 @@ public final class InferenceReceipt {
         this.output = Objects.requireNonNull(output, "output");
         this.explanationDigests = List.copyOf(explanationDigests);
         this.previousReceipt = previousReceipt;
-        this.digest = Payloads.digest(members());
+        StringBuilder text = new StringBuilder(512);
+        CanonicalJson.writeMembers(canonicalMembers(), text);
+        this.digest = CanonicalJson.sha256Hex(text.toString());
     }
 
     public String receiptId() {
@@ -99,6 +105,37 @@ public final class InferenceReceipt {
         }
         m.put("previous_receipt", previousReceipt);
         return m;
+    }
+
+    /**
+     * The members as canonical JSON text, in canonical order: the same text {@link #members()} gives through
+     * {@code JsonValues} and {@code CanonicalJson}, built directly because every inference makes a receipt.
+     */
+    private TreeMap<String, String> canonicalMembers() {
+        TreeMap<String, String> m = new TreeMap<>();
+        m.put("receipt_id", CanonicalJson.quote(receiptId));
+        m.put("model", CanonicalJson.quote(model));
+        if (modelAnchor != null) {
+            m.put("model_anchor", CanonicalJson.quote(modelAnchor));
+        }
+        if (requestId != null) {
+            m.put("request_id", CanonicalJson.quote(requestId));
+        }
+        m.put("input", input.canonicalJson());
+        m.put("output", output.canonicalJson());
+        if (!explanationDigests.isEmpty()) {
+            m.put("explanation_digests", CanonicalJson.write(JsonValues.normalize(explanationDigests,
+                    "explanation_digests")));
+        }
+        m.put("previous_receipt", previousReceipt == null ? "null" : CanonicalJson.quote(previousReceipt));
+        return m;
+    }
+
+    /** The ledger entry of this receipt: its payload (members and {@code receipt_digest}), keyed by its id. */
+    NewEntry entry() {
+        TreeMap<String, String> m = canonicalMembers();
+        m.put("receipt_digest", CanonicalJson.quote(digest));
+        return NewEntry.ofCanonicalMembers(TYPE, m, "receipt:" + receiptId);
     }
 
     /** The ledger payload: the members plus {@code receipt_digest}. */

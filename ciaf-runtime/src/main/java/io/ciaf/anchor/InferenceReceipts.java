@@ -53,7 +53,7 @@ public final class InferenceReceipts {
         String previous = heads.containsKey(model) ? heads.get(model) : latestDigest(model);
         InferenceReceipt receipt = new InferenceReceipt(TimeOrderedIds.next().toString(), model, modelAnchor,
                 requestId, in, out, explanationDigests, previous);
-        ledger.append(InferenceReceipt.TYPE, receipt.toPayload(), "receipt:" + receipt.receiptId());
+        ledger.appendAll(List.of(receipt.entry()));
         heads.put(model, receipt.digest());
         return receipt;
     }
@@ -77,7 +77,7 @@ public final class InferenceReceipts {
 
     /** The ledger entry of a prepared receipt. */
     public static io.ciaf.ledger.NewEntry entry(InferenceReceipt r) {
-        return io.ciaf.ledger.NewEntry.of(InferenceReceipt.TYPE, r.toPayload(), "receipt:" + r.receiptId());
+        return r.entry();
     }
 
     /** Forgets the chain heads, which are read from the ledger again: after a batch of prepared ones failed. */

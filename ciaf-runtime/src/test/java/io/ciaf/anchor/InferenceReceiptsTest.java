@@ -150,6 +150,36 @@ class InferenceReceiptsTest {
     }
 
     @Test
+    void everyStoredReceiptDigestIsTheSha256OfItsMembersCanonicalJson() throws Exception {
+        // Recomputed the way docs/auditor-guide.md tells a third party to: drop receipt_digest, nonce and
+        // idempotency_key from the stored payload, write the rest as RFC 8785 JSON, SHA-256 it.
+        Path ledgerHome = home.resolve("ledger");
+        try (AuditLedger ledger = AuditLedger.create(ledgerHome, "ciaf.test/receipts");
+                CommitmentKeys keys = CommitmentKeys.open(ledgerHome)) {
+            InferenceReceipts receipts = new InferenceReceipts(ledger, keys);
+            receipts.record("credit", "aa11", "req-1", input(), Map.of("approved", true), CommitmentKind.HMAC_SHA256);
+            receipts.record("credit", null, null, "a \"quoted\"\n\u00e9 value", 0.1, CommitmentKind.PLAINTEXT,
+                    List.of("ab".repeat(32), "cd".repeat(32)));
+            receipts.record("credit", "aa11", "req-\u2603", List.of(1, 2.5), null, CommitmentKind.SALTED);
+            List<io.ciaf.ledger.LedgerEntry> stored = ledger.findAllWithErased("INFERENCE", "model", "credit");
+            assertThat(stored).hasSize(3);
+            for (io.ciaf.ledger.LedgerEntry e : stored) {
+                Map<String, Object> members = new java.util.TreeMap<>();
+                e.payloadFields().forEach((k, v) -> members.put(String.valueOf(k), v));
+                String claimed = (String) members.remove("receipt_digest");
+                members.remove("nonce");
+                members.remove("idempotency_key");
+                String canonical = io.ciaf.api.internal.CanonicalJson.write(
+                        io.ciaf.api.internal.JsonValues.normalize(members, "receipt"));
+                String recomputed = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(canonical.getBytes(StandardCharsets.UTF_8)));
+                assertThat(claimed).as(canonical).isEqualTo(recomputed);
+                assertThat(e.payload().orElseThrow()).contains("\"idempotency_key\":\"receipt:" + members.get("receipt_id"));
+            }
+        }
+    }
+
+    @Test
     void aChangedOrErasedReceiptIsFoundByTheChainCheck() throws Exception {
         try (AuditLedger ledger = AuditLedger.create(home, "ciaf.test/receipts");
                 CommitmentKeys keys = CommitmentKeys.open(home)) {

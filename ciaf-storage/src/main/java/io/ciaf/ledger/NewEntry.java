@@ -152,20 +152,8 @@ public final class NewEntry {
             sorted.put(IDEMPOTENCY_KEY, CanonicalJson.quote(idempotencyKey));
         }
         sorted.put(NONCE, "\"" + NONCES.get().nextNonce() + "\"");
-        int size = 2;
-        for (Map.Entry<String, String> m : sorted.entrySet()) {
-            size += m.getKey().length() + m.getValue().length() + 4;
-        }
-        StringBuilder json = new StringBuilder(size);
-        json.append('{');
-        for (Map.Entry<String, String> m : sorted.entrySet()) {
-            if (json.length() > 1) {
-                json.append(',');
-            }
-            CanonicalJson.writeString(m.getKey(), json);
-            json.append(':').append(m.getValue());
-        }
-        json.append('}');
+        StringBuilder json = new StringBuilder(CanonicalJson.membersLength(sorted));
+        CanonicalJson.writeMembers(sorted, json);
         return new NewEntry(type, json.toString().getBytes(StandardCharsets.UTF_8), idempotencyKey);
     }
 

@@ -97,6 +97,36 @@ public final class CanonicalJson {
         out.append('}');
     }
 
+    /**
+     * Appends an object whose members' values are canonical JSON text already, in the order given: pass a
+     * {@code TreeMap} in natural order, which is the canonical order.
+     */
+    public static void writeMembers(java.util.SortedMap<String, String> members, StringBuilder out) {
+        if (members.comparator() != null) {
+            throw new IllegalArgumentException("members must be in natural (UTF-16 code unit) order");
+        }
+        out.append('{');
+        boolean first = true;
+        for (Map.Entry<String, String> m : members.entrySet()) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            writeString(m.getKey(), out);
+            out.append(':').append(m.getValue());
+        }
+        out.append('}');
+    }
+
+    /** The length {@link #writeMembers} will write, to size a builder once. */
+    public static int membersLength(Map<String, String> members) {
+        int size = 2;
+        for (Map.Entry<String, String> m : members.entrySet()) {
+            size += m.getKey().length() + m.getValue().length() + 4;
+        }
+        return size;
+    }
+
     /** {@code s} as a JSON string literal, escaped as RFC 8785 prescribes. */
     public static String quote(String s) {
         StringBuilder out = new StringBuilder(s.length() + 2);
