@@ -111,6 +111,30 @@ class AuditLedgerTest {
     }
 
     @Test
+    void anEntryTypeIsAcceptedExactlyWhenTheVerifiersPatternMatchesIt() {
+        List<String> types = new ArrayList<>(List.of("", "A", "_", "METADATA", "A".repeat(32), "A".repeat(33),
+                "metadata", "MODEL-ANCHOR", "MODEL ANCHOR", "MODEL1", "\u00c4", "[", "@", "Z_"));
+        Random random = new Random(32);
+        for (int i = 0; i < 2_000; i++) {
+            StringBuilder t = new StringBuilder();
+            for (int n = random.nextInt(36); n > 0; n--) {
+                t.append((char) random.nextInt('@', '`' + 1)); // '@', 'A'..'Z', '[', ..., '_', '`'
+            }
+            types.add(t.toString());
+        }
+        for (String type : types) {
+            boolean accepted;
+            try {
+                NewEntry.requireType(type);
+                accepted = true;
+            } catch (IllegalArgumentException e) {
+                accepted = false;
+            }
+            assertThat(accepted).as("'%s'", type).isEqualTo(NewEntry.TYPE.matcher(type).matches());
+        }
+    }
+
+    @Test
     void badTypesAndReservedFieldsAreRefusedWithTheFix() {
         assertThatThrownBy(() -> ledger.append("metadata", Map.of(), null)).hasMessageContaining("A-Z or _");
         assertThatThrownBy(() -> ledger.append("X".repeat(33), Map.of(), null)).hasMessageContaining("1 to 32");
