@@ -105,7 +105,7 @@ public final class CaptureHooks {
             if (site.receipts()) {
                 Map<String, Object> input = new LinkedHashMap<>();
                 for (int i = 0; i < n; i++) {
-                    input.put(site.name(i), site.secret(i) ? REDACTED : snapshot(args[i], "arguments." + site.name(i), r));
+                    input.put(site.name(i), site.secret(i) ? REDACTED : snapshot(args[i], "arguments", site.name(i), r));
                 }
                 c.receiptInput = input;
             }
@@ -168,7 +168,7 @@ public final class CaptureHooks {
                 parametersOf(result, c);
             }
             if (thrown == null && c.receiptInput != null) {
-                c.receiptOutput = snapshot(result, "result", c.runtime());
+                c.receiptOutput = snapshot(result, "", "result", c.runtime());
                 c.receiptReady = true;
             }
             c.outcome(thrown);
@@ -324,9 +324,10 @@ public final class CaptureHooks {
      * The value as JSON, copied now (the caller may change it after the call), for a commitment; what cannot be
      * written as JSON (an arbitrary object) is committed to as its summary instead.
      */
-    private static Object snapshot(Object v, String path, CiafRuntime r) {
+    /** Member {@code key} of {@code parent}, normalized (its path is built only to name an error). */
+    private static Object snapshot(Object v, String parent, String key, CiafRuntime r) {
         try {
-            return io.ciaf.api.internal.JsonValues.normalize(v, path);
+            return io.ciaf.api.internal.JsonValues.member(parent, key, v);
         } catch (RuntimeException e) {
             return summarize(v, r);
         }
