@@ -98,6 +98,14 @@ class CanonicalJsonTest {
     }
 
     @Test
+    void utf8BytesAreThoseOfTheStringWhateverItHolds() {
+        for (String text : new String[] {"", "{\"a\":1}", "caf\u00e9", "\u2603 snow", "\uD83D\uDE00 smile", "x\u007f\u0080"}) {
+            assertThat(CanonicalJson.utf8(new StringBuilder(text))).as(text)
+                    .isEqualTo(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void refusesValuesThatAreNotNormalized() {
         assertThatThrownBy(() -> CanonicalJson.write(new Object())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> CanonicalJson.formatDouble(Double.NaN)).isInstanceOf(IllegalArgumentException.class);

@@ -46,7 +46,7 @@ public final class InferenceReceipt {
         this.previousReceipt = previousReceipt;
         StringBuilder text = new StringBuilder(512);
         CanonicalJson.writeMembers(canonicalMembers(), text);
-        this.digest = CanonicalJson.sha256Hex(text.toString());
+        this.digest = CanonicalJson.hex(CanonicalJson.sha256(CanonicalJson.utf8(text)));
     }
 
     public String receiptId() {

@@ -103,7 +103,7 @@ public final class NewEntry {
         }
         StringBuilder json = new StringBuilder(64 + normalized.size() * 24);
         CanonicalJson.writeObject(normalized, NONCE, NONCES.get().nextNonce(), json);
-        return new NewEntry(type, json.toString().getBytes(StandardCharsets.UTF_8), key);
+        return new NewEntry(type, CanonicalJson.utf8(json), key);
     }
 
     /**
@@ -154,7 +154,7 @@ public final class NewEntry {
         sorted.put(NONCE, "\"" + NONCES.get().nextNonce() + "\"");
         StringBuilder json = new StringBuilder(CanonicalJson.membersLength(sorted));
         CanonicalJson.writeMembers(sorted, json);
-        return new NewEntry(type, json.toString().getBytes(StandardCharsets.UTF_8), idempotencyKey);
+        return new NewEntry(type, CanonicalJson.utf8(json), idempotencyKey);
     }
 
     /**
