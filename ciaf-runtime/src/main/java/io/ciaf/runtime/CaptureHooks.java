@@ -98,9 +98,7 @@ public final class CaptureHooks {
                 c.details(site.details());
             }
             c.captureResult = site.result();
-            Map<String, Object> m = c.metadata();
-            m.put("class", site.className());
-            m.put("method", site.methodName());
+            c.site = site;
             int n = args == null ? 0 : args.length;
             if (site.receipts()) {
                 Map<String, Object> input = new LinkedHashMap<>();
@@ -121,18 +119,18 @@ public final class CaptureHooks {
                 c.anchorHyperparameters = hyper;
             }
             if (site.arguments() && args != null) {
-                Map<String, Object> summary = new LinkedHashMap<>();
+                Object[] summary = new Object[n];
                 for (int i = 0; i < n; i++) {
-                    summary.put(site.name(i), site.secret(i) ? REDACTED : summarize(args[i], r));
+                    summary[i] = site.secret(i) ? REDACTED : summarize(args[i], r);
                 }
-                m.put("arguments", summary);
+                c.argumentSummaries = summary;
             }
             return c;
         } catch (Throwable t) {
             Problems.report("enter", "CIAF could not capture " + type.getName() + "." + signature, t);
             return null;
         } finally {
-            BUSY.remove();
+            BUSY.set(null); // not remove(): see MetadataCapture.close
         }
     }
 
@@ -162,7 +160,7 @@ public final class CaptureHooks {
         BUSY.set(Boolean.TRUE);
         try {
             if (thrown == null && c.captureResult) {
-                c.metadata().put("result", summarize(result, c.runtime()));
+                c.result(summarize(result, c.runtime()));
             }
             if (thrown == null && c.anchorHyperparameters != null) {
                 parametersOf(result, c);
@@ -176,7 +174,7 @@ public final class CaptureHooks {
         } catch (Throwable t) {
             Problems.report("exit", "CIAF could not finish a capture", t);
         } finally {
-            BUSY.remove();
+            BUSY.set(null); // not remove(): see MetadataCapture.close
         }
     }
 

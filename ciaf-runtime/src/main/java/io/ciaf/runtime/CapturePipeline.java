@@ -99,7 +99,7 @@ final class CapturePipeline implements Runnable {
         for (MetadataCapture e : events) {
             try {
                 MetadataRecord.Builder b = MetadataRecord.builder(e.model, e.stage, e.event)
-                        .timestamp(e.start).putAll(e.metadata);
+                        .timestamp(e.start).putAll(e.recordMetadata());
                 b.id(e.id()); // made here, off the application thread, when nobody asked for it before
                 if (e.version != null && !e.version.isEmpty()) {
                     b.version(e.version);
@@ -250,7 +250,7 @@ final class CapturePipeline implements Runnable {
             try {
                 io.ciaf.anchor.ModelAnchor.Builder b = io.ciaf.anchor.ModelAnchor.builder(e.model,
                         e.version == null || e.version.isEmpty() ? "unversioned" : e.version)
-                        .architecture(Map.of("trained_by", e.metadata.get("class") + "." + e.metadata.get("method"),
+                        .architecture(Map.of("trained_by", e.site == null ? e.model : e.site.className() + "." + e.site.methodName(),
                                 "record", e.id.toString()))
                         .hyperparameters(e.anchorHyperparameters);
                 if (e.anchorParameters != null) {

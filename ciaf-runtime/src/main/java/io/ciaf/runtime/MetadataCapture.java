@@ -40,7 +40,21 @@ public final class MetadataCapture implements AutoCloseable {
     final String version;
     final Stage stage;
     final String event;
-    final Map<String, Object> metadata = new LinkedHashMap<>();
+    /** Values added with {@link #put}, made on the first one: most captured calls add none. */
+    private Map<String, Object> values;
+    /**
+     * Set by {@link CaptureHooks} for a captured method: which it is, and its argument summaries (null when
+     * arguments are not recorded). The record's metadata map is assembled from these on the pipeline thread
+     * ({@link #recordMetadata}), so the application thread builds no maps.
+     */
+    CaptureHooks.Site site;
+    Object[] argumentSummaries;
+    private Object result;
+    private boolean hasResult;
+    private String exceptionClass;
+    private String exceptionMessage;
+    private String thread;
+    private long durationNanos;
     /** Opened by the pipeline once the record is durable; only for a sync capture. */
     final CountDownLatch durable;
     private MetadataCapture previous;
@@ -97,10 +111,13 @@ public final class MetadataCapture implements AutoCloseable {
         if (runtime == null || closed || key == null) {
             return this;
         }
+        if (values == null) {
+            values = new LinkedHashMap<>();
+        }
         try {
-            metadata.put(key, JsonValues.normalize(value, JsonValues.child("metadata", key)));
+            values.put(key, JsonValues.normalize(value, JsonValues.child("metadata", key)));
         } catch (Throwable t) {
-            metadata.put(key, "[not recorded: " + (value == null ? "null" : value.getClass().getName()) + "]");
+            values.put(key, "[not recorded: " + (value == null ? "null" : value.getClass().getName()) + "]");
             Problems.report("put:" + key, "a value of metadata." + key + " could not be recorded: " + t.getMessage());
         }
         return this;
@@ -140,13 +157,16 @@ public final class MetadataCapture implements AutoCloseable {
     /** Records the exception a captured call ended with (class and message only). */
     void outcome(Throwable thrown) {
         if (thrown != null && runtime != null) {
-            metadata.put("outcome", "exception");
-            metadata.put("exception", thrown.getClass().getName());
+            exceptionClass = thrown.getClass().getName();
             String message = safeMessage(thrown);
-            if (message != null) {
-                metadata.put("exception_message", runtime.cut(message));
-            }
+            exceptionMessage = message == null ? null : runtime.cut(message);
         }
+    }
+
+    /** Records the summary of what a captured method returned. */
+    void result(Object summary) {
+        result = summary;
+        hasResult = true;
     }
 
     private static String safeMessage(Throwable t) {
@@ -161,8 +181,41 @@ public final class MetadataCapture implements AutoCloseable {
         return runtime;
     }
 
-    Map<String, Object> metadata() {
-        return metadata;
+    /**
+     * The record's metadata, assembled on the pipeline thread once the capture is closed: the method and its
+     * arguments, then the values added with {@link #put} (which may replace them), then the result, outcome,
+     * thread and duration (which replace added values of the same names).
+     */
+    Map<String, Object> recordMetadata() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (site != null) {
+            m.put("class", site.className());
+            m.put("method", site.methodName());
+            if (argumentSummaries != null) {
+                Map<String, Object> arguments = new LinkedHashMap<>();
+                for (int i = 0; i < argumentSummaries.length; i++) {
+                    arguments.put(site.name(i), argumentSummaries[i]);
+                }
+                m.put("arguments", arguments);
+            }
+        }
+        if (values != null) {
+            m.putAll(values);
+        }
+        if (hasResult) {
+            m.put("result", result);
+        }
+        if (exceptionClass != null) {
+            m.put("outcome", "exception");
+            m.put("exception", exceptionClass);
+            if (exceptionMessage != null) {
+                m.put("exception_message", exceptionMessage);
+            }
+        }
+        m.putIfAbsent("outcome", "ok");
+        m.put("thread", thread);
+        m.put("duration_ns", durationNanos);
+        return m;
     }
 
     /** Ends the capture and hands the record to the pipeline; a sync capture waits until it is durable. */
@@ -172,17 +225,14 @@ public final class MetadataCapture implements AutoCloseable {
             return;
         }
         closed = true;
+        durationNanos = System.nanoTime() - startNanos;
         if (CURRENT.get() == this) {
-            if (previous == null) {
-                CURRENT.remove();
-            } else {
-                CURRENT.set(previous);
-            }
+            // set, not remove: ThreadLocal.remove clears a WeakReference through a native call, and the next
+            // capture on this thread would allocate a new map entry; a null value costs neither
+            CURRENT.set(previous);
         }
         previous = null; // a queued record does not keep its enclosing captures alive
-        metadata.putIfAbsent("outcome", "ok");
-        metadata.put("thread", Thread.currentThread().getName());
-        metadata.put("duration_ns", System.nanoTime() - startNanos);
+        thread = Thread.currentThread().getName();
         // An id nobody asked for is made on the pipeline thread.
         runtime.submit(this);
     }

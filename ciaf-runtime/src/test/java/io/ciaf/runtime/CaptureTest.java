@@ -223,6 +223,50 @@ class CaptureTest {
         }
     }
 
+    /** A captured method whose body adds values, some under the names CIAF itself writes. */
+    public static final class Overrides {
+        @io.ciaf.api.CaptureMetadata(model = "overrides", stage = Stage.VALIDATION, event = "check")
+        public static int check(int folds, String apiToken) {
+            Ciaf.current().put("method", "renamed").put("result", "mine").put("outcome", "partial")
+                    .put("thread", "mine").put("accuracy", 0.91);
+            return folds * 2;
+        }
+    }
+
+    @Test
+    void valuesAddedInsideACapturedMethodKeepTheirPlaceBesideWhatCiafRecords() throws Exception {
+        start();
+        java.lang.reflect.Method check = Overrides.class.getMethod("check", int.class, String.class);
+        Object token = CaptureHooks.enter(check, new Object[] {5, "s3cr3t"});
+        CaptureHooks.exit(token, Overrides.check(5, "s3cr3t"), null);
+        token = CaptureHooks.enter(check, new Object[] {7, "s3cr3t"});
+        Overrides.check(7, "s3cr3t");
+        CaptureHooks.exit(token, null, new IllegalStateException("folds exhausted"));
+        Ciaf.shutdown();
+
+        List<LedgerEntry> records = entries("METADATA");
+        assertThat(records).hasSize(2);
+        JsonNode ok = payload(records.get(0)).get("metadata");
+        // the method's own facts come first and a value the body adds replaces them ...
+        assertThat(ok.get("class").asText()).isEqualTo(Overrides.class.getName());
+        assertThat(ok.get("method").asText()).isEqualTo("renamed");
+        assertThat(ok.get("arguments").get("folds").asInt()).isEqualTo(5);
+        assertThat(ok.get("arguments").get("apiToken").asText()).isEqualTo("[REDACTED]");
+        assertThat(ok.get("accuracy").asDouble()).isEqualTo(0.91);
+        // ... while what is known only at the end (result, outcome if it threw, thread, duration) replaces the body's
+        assertThat(ok.get("result").asInt()).isEqualTo(10);
+        assertThat(ok.get("outcome").asText()).isEqualTo("partial");
+        assertThat(ok.get("thread").asText()).isEqualTo(Thread.currentThread().getName());
+        assertThat(ok.get("duration_ns").asLong()).isPositive();
+        assertThat(ok.toString()).doesNotContain("s3cr3t");
+        JsonNode failed = payload(records.get(1)).get("metadata");
+        assertThat(failed.get("outcome").asText()).isEqualTo("exception");
+        assertThat(failed.get("exception").asText()).isEqualTo("java.lang.IllegalStateException");
+        assertThat(failed.get("exception_message").asText()).isEqualTo("folds exhausted");
+        assertThat(failed.get("result").asText()).isEqualTo("mine"); // nothing was returned to replace it
+        assertThat(failed.get("accuracy").asDouble()).isEqualTo(0.91);
+    }
+
     @Test
     void aCapturedMethodSkipsBuildingARecordThatWouldBeDroppedAndTheDropIsStillCounted() throws Exception {
         start("CIAF_CAPTURE_OVERLOAD", "drop", "CIAF_CAPTURE_QUEUE_CAPACITY", "16", "CIAF_STORAGE_BACKEND", "json");
