@@ -148,6 +148,10 @@ class MetadataRecordTest {
         assertThat(Stage.parse("Data-Ingestion")).isEqualTo(Stage.DATA_INGESTION);
         assertThat(Stage.parse("training")).isEqualTo(Stage.TRAINING);
         assertThat(Stage.INFERENCE.wireName()).isEqualTo("inference");
+        for (Stage stage : Stage.values()) {
+            assertThat(stage.wireName()).isEqualTo(stage.name().toLowerCase(java.util.Locale.ROOT));
+            assertThat(Stage.parse(stage.wireName())).isEqualTo(stage);
+        }
         assertThatThrownBy(() -> Stage.parse("trainin")).hasMessageContaining("'trainin'").hasMessageContaining("validation");
     }
 
