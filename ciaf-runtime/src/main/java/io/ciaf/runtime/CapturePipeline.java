@@ -292,29 +292,73 @@ final class CapturePipeline implements Runnable {
         }
     }
 
-    /** Saves committed batches to the metadata backend, in order, on its own thread. */
+    /**
+     * How long the backend thread gathers committed batches before it saves them in one transaction. The
+     * backend is a view of the ledger, which has the records durably already; a commit costs a write of every
+     * B-tree page it touches and an fsync whatever its size, so at a few thousand records a second one commit
+     * per ledger commit (every 25 ms) cost more than the records themselves.
+     */
+    static final long BACKEND_GATHER_NANOS = 200_000_000L;
+    /** Saves at once past this many gathered records: a transaction's size stays bounded. */
+    static final int BACKEND_GATHER_MAX = 20_000;
+    /** Set by a flush that waits for the backend: save what is gathered now. */
+    private volatile boolean backendHurry;
+
+    /** Asks the backend thread to save what it has gathered now rather than at the end of its window. */
+    void hurryBackend() {
+        backendHurry = true;
+    }
+
+    /** Saves committed batches to the metadata backend, in order, on its own thread, gathered into larger ones. */
     private void saveToBackend() {
         PipelinePriority.lowerCurrentThread(config);
-        while (true) {
+        List<MetadataRecord> gathered = new ArrayList<>();
+        boolean end = false;
+        while (!end) {
             List<MetadataRecord> batch;
             try {
                 batch = backend.take();
+                long deadline = System.nanoTime() + BACKEND_GATHER_NANOS;
+                while (true) {
+                    if (batch == END) {
+                        end = true;
+                        break;
+                    }
+                    gathered.addAll(batch);
+                    long left = deadline - System.nanoTime();
+                    if (backendHurry || left <= 0 || gathered.size() >= BACKEND_GATHER_MAX) {
+                        break;
+                    }
+                    // wake at least every 5 ms to see a flush's hurry
+                    batch = backend.poll(Math.min(left, 5_000_000L), java.util.concurrent.TimeUnit.NANOSECONDS);
+                    while (batch == null && !backendHurry && (left = deadline - System.nanoTime()) > 0) {
+                        batch = backend.poll(Math.min(left, 5_000_000L), java.util.concurrent.TimeUnit.NANOSECONDS);
+                    }
+                    if (batch == null) {
+                        break;
+                    }
+                }
             } catch (InterruptedException e) {
-                return;
+                end = true;
             }
-            if (batch == END) {
-                return;
+            backendHurry = false;
+            if (!gathered.isEmpty()) {
+                save(gathered);
+                gathered = new ArrayList<>();
             }
-            try {
-                storage.saveValidated(batch);
-                // before counting them saved: a flush returns only after the listeners (the webhook outbox) have them
-                listeners.saved(batch);
-            } catch (RuntimeException ex) {
-                Problems.report("backend-save", "records are in the ledger but the metadata backend could not"
-                        + " save them (rebuild it from the ledger)", ex);
-            } finally {
-                saved.addAndGet(batch.size());
-            }
+        }
+    }
+
+    private void save(List<MetadataRecord> batch) {
+        try {
+            storage.saveValidated(batch);
+            // before counting them saved: a flush returns only after the listeners (the webhook outbox) have them
+            listeners.saved(batch);
+        } catch (RuntimeException ex) {
+            Problems.report("backend-save", "records are in the ledger but the metadata backend could not"
+                    + " save them (rebuild it from the ledger)", ex);
+        } finally {
+            saved.addAndGet(batch.size());
         }
     }
 

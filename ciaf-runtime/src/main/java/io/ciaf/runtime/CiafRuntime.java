@@ -228,6 +228,9 @@ final class CiafRuntime {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (System.nanoTime() < deadline) {
             CapturePipeline p = pipeline;
+            if (backendToo && p != null) {
+                p.hurryBackend();
+            }
             if (dead || (p != null && p.committed.get() + p.failed.get() >= target
                     && (!backendToo || p.saved.get() >= p.committed.get()))) {
                 return !dead;

@@ -32,6 +32,9 @@ final class Sessions implements AutoCloseable {
     private FileChannel channel;
     private FileLock lock;
     private long startPosition = -1;
+    private final long pid = ProcessHandle.current().pid();
+    /** Room for the progress note with every number at its longest (about 150 characters). */
+    static final int PROGRESS_WIDTH = 192;
 
     Sessions(AuditLedger ledger) {
         this.ledger = ledger;
@@ -57,11 +60,16 @@ final class Sessions implements AutoCloseable {
         if (channel == null) {
             return;
         }
-        String json = "{\"session\":\"" + id + "\",\"pid\":" + ProcessHandle.current().pid() + ",\"start_position\":"
+        String json = "{\"session\":\"" + id + "\",\"pid\":" + pid + ",\"start_position\":"
                 + startPosition + ",\"last_committed_position\":" + lastPosition + "}";
         try {
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)), 0);
+            // Written over itself at a fixed width, padded with spaces (still JSON): the file never changes size,
+            // so no truncate, which cost the pipeline thread 8% of its CPU at a commit every 25 ms.
+            if (json.length() > PROGRESS_WIDTH) {
+                channel.truncate(0);
+            }
+            channel.write(ByteBuffer.wrap((json.length() >= PROGRESS_WIDTH ? json
+                    : json + " ".repeat(PROGRESS_WIDTH - json.length())).getBytes(StandardCharsets.UTF_8)), 0);
         } catch (IOException e) {
             Problems.report("session-file", "cannot update " + file, e);
         }
