@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ciaf.api.CaptureMode;
+import io.ciaf.api.MetadataQuery;
 import io.ciaf.api.MetadataRecord;
 import io.ciaf.api.PipelineTrace;
 import io.ciaf.api.Stage;
@@ -214,6 +215,42 @@ class CaptureTest {
         // "unless the machine is overloaded": the 99th percentile, not the maximum, on a shared CI machine
         assertThat(waits.get(395)).isLessThan(50_000_000L);
         assertThat(waits.get(0)).isNotNegative();
+    }
+
+    @Test
+    void theBackendSavesGatheredBatchesInFewTransactionsAndAFlushSavesAtOnce() throws Exception {
+        start();
+        Ciaf.model("warm-up", "1").logMonitoring(Map.of("first", true)); // the first record opens the home
+        assertThat(Ciaf.flush(Duration.ofSeconds(10))).isTrue();
+        MetadataStorage storage = Ciaf.runtime().storage();
+        long before = storage.performanceMetrics().writeCalls();
+        long start = System.nanoTime();
+        for (int i = 0; i < 400; i++) {
+            try (MetadataCapture c = Ciaf.capture("steady", Stage.INFERENCE, "predict")) {
+                c.put("i", i);
+            }
+            Thread.sleep(2); // ~1 s at a steady pace: the ledger commits every 25 ms, some 40 times
+        }
+        assertThat(Ciaf.flush(Duration.ofSeconds(10))).isTrue();
+        long seconds = Math.max(1, (System.nanoTime() - start + 999_999_999L) / 1_000_000_000L);
+        // one backend transaction per 200 ms window (plus the flush's), not one per ledger commit
+        assertThat(storage.performanceMetrics().writeCalls() - before).isBetween(1L, 5 * seconds + 2);
+        assertThat(storage.query(MetadataQuery.builder().model("steady").build())).hasSize(400);
+
+        // a flush does not wait out the window: a record captured now is in the backend when it returns
+        UUID last;
+        try (MetadataCapture c = Ciaf.capture("steady", Stage.INFERENCE, "predict")) {
+            last = c.id();
+        }
+        assertThat(Ciaf.flush(Duration.ofSeconds(10))).isTrue();
+        assertThat(storage.get(last)).isPresent();
+        // the session's progress note is rewritten in place at every commit, never truncated: same size, still JSON
+        try (java.util.stream.Stream<Path> files = Files.list(home.resolve("sessions"))) {
+            Path note = files.findFirst().orElseThrow();
+            assertThat(Files.size(note)).isEqualTo(Sessions.PROGRESS_WIDTH);
+            assertThat(JSON.readTree(Files.readString(note)).get("last_committed_position").asLong()).isGreaterThan(400);
+        }
+        Ciaf.shutdown();
     }
 
     public static final class Flood {
