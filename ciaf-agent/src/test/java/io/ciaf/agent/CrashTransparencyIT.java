@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ciaf.ledger.AuditLedger;
 import io.ciaf.ledger.LedgerEntry;
+import io.ciaf.storage.MetadataStorage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +52,7 @@ class CrashTransparencyIT {
 
         ObjectMapper json = new ObjectMapper();
         Set<Long> recorded = new HashSet<>();
+        Set<String> committedIds = new HashSet<>();
         JsonNode recovery = null;
         try (AuditLedger ledger = AuditLedger.open(home)) {
             ledger.verify();
@@ -61,6 +63,7 @@ class CrashTransparencyIT {
                     recovery = payload;
                 } else if (e.type().equals("METADATA") && recovery == null) {
                     recorded.add(payload.get("metadata").get("arguments").get("seq").asLong());
+                    committedIds.add(payload.get("id").asText());
                 }
             }
         }
@@ -68,6 +71,14 @@ class CrashTransparencyIT {
         assertThat(recovery.get("statement").asText()).contains("may be lost");
         for (long i = 0; i <= returned; i++) {
             assertThat(recorded).as("sync call %d returned, so its record must be committed", i).contains(i);
+        }
+        // The killed JVM's backend thread had not saved its last gathered records; the next start put them back
+        // from the ledger, so the backend (a view of the ledger) holds every committed record.
+        try (MetadataStorage storage = MetadataStorage.open(home.resolve("metadata"), "sqlite")) {
+            for (String id : committedIds) {
+                assertThat(storage.get(id)).as("record %s is in the ledger, so it must be in the backend", id)
+                        .isPresent();
+            }
         }
     }
 }

@@ -112,6 +112,9 @@ final class CiafRuntime {
         about.put("storage_backend", config.storageBackend());
         about.put("capture_mode", config.syncByDefault() ? "sync" : "async");
         session.start(about);
+        for (Map.Entry<String, Long> lost : session.recovered.entrySet()) {
+            BackendCatchUp.restore(ledger, storage, lost.getKey(), lost.getValue(), listeners);
+        }
         pipeline = new CapturePipeline(queue, ledger, storage, session, config, dropped, listeners);
     }
 

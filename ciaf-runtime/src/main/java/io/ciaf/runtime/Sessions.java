@@ -33,6 +33,8 @@ final class Sessions implements AutoCloseable {
     private FileLock lock;
     private long startPosition = -1;
     private final long pid = ProcessHandle.current().pid();
+    /** Sessions found abandoned at this start, each with its SESSION_START position (0 when not noted). */
+    final Map<String, Long> recovered = new LinkedHashMap<>();
     /** Room for the progress note with every number at its longest (about 150 characters). */
     static final int PROGRESS_WIDTH = 192;
 
@@ -110,6 +112,7 @@ final class Sessions implements AutoCloseable {
                     + " crashed). Its records up to position " + state.get("last_committed_position") + " are"
                     + " committed; records it captured after that and had not committed may be lost.");
             ledger.append("RECOVERY", payload, "recovery-" + lost);
+            recovered.put(lost, state.get("start_position") instanceof Number n ? n.longValue() : 0L);
             Files.delete(other);
             held.release();
         } catch (IOException | RuntimeException e) {
