@@ -61,7 +61,7 @@ public final class MetadataRecord {
         this.eventType = b.eventType;
         this.timestamp = b.timestamp != null ? b.timestamp : Instant.now();
         this.details = b.details;
-        this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(b.metadata));
+        this.metadata = Collections.unmodifiableMap(b.metadata); // the builder copies it before any later change
         this.metadataJson = metadataJson;
         this.metadataHash = CanonicalJson.sha256Hex(metadataJson);
         this.traceId = b.traceId;
@@ -229,7 +229,9 @@ public final class MetadataRecord {
         private String version;
         private Instant timestamp;
         private String details;
-        private final Map<String, Object> metadata = new LinkedHashMap<>();
+        private Map<String, Object> metadata = new LinkedHashMap<>();
+        /** Set once a built record holds {@link #metadata}: the next change works on a copy. */
+        private boolean metadataShared;
         private String traceId;
         private UUID parentId;
         private String actor;
@@ -266,7 +268,12 @@ public final class MetadataRecord {
             if (key == null) {
                 throw new InvalidMetadataException("metadata", "metadata keys must not be null");
             }
-            metadata.put(key, JsonValues.member("metadata", key, value));
+            Object normalized = JsonValues.member("metadata", key, value);
+            if (metadataShared) {
+                metadata = new LinkedHashMap<>(metadata);
+                metadataShared = false;
+            }
+            metadata.put(key, normalized);
             return this;
         }
 
@@ -324,7 +331,11 @@ public final class MetadataRecord {
 
         /** The record, with its id, timestamp (if unset) and metadata hash filled in. */
         public MetadataRecord build() {
-            return new MetadataRecord(this, CanonicalJson.write(metadata), validationErrors);
+            // The record takes the map as it is, not a copy: a record per captured call, and most builders are
+            // never touched again. A builder that is reused copies it first (see put).
+            String json = CanonicalJson.write(metadata);
+            metadataShared = true;
+            return new MetadataRecord(this, json, validationErrors);
         }
 
         private static String name(String field, String value, boolean required) {

@@ -167,4 +167,19 @@ class MetadataRecordTest {
         assertThat(MetadataQuery.builder().stage(Stage.INFERENCE).build().matches(r)).isFalse();
         assertThatThrownBy(() -> MetadataQuery.builder().limit(0)).hasMessageContaining("limit");
     }
+
+    @Test
+    void aBuilderUsedAgainAfterBuildLeavesTheFirstRecordAsItWas() {
+        MetadataRecord.Builder b = MetadataRecord.builder("credit", Stage.TRAINING, "fit").put("accuracy", 0.9);
+        MetadataRecord first = b.build();
+        MetadataRecord second = b.put("accuracy", 0.95).put("epochs", 3).build();
+        assertThat(first.metadata()).containsExactly(org.assertj.core.api.Assertions.entry("accuracy", 0.9));
+        assertThat(first.metadataJson()).isEqualTo("{\"accuracy\":0.9}");
+        assertThat(first.metadataHash()).isEqualTo(io.ciaf.api.internal.CanonicalJson.sha256Hex("{\"accuracy\":0.9}"));
+        assertThat(second.metadataJson()).isEqualTo("{\"accuracy\":0.95,\"epochs\":3}");
+        MetadataRecord third = b.build(); // built twice without a change in between: equal contents
+        assertThat(third.metadata()).isEqualTo(second.metadata());
+        org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
+                () -> first.metadata().put("x", 1));
+    }
 }

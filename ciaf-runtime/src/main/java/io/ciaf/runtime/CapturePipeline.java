@@ -98,8 +98,8 @@ final class CapturePipeline implements Runnable {
         List<MetadataRecord> records = new ArrayList<>(events.size());
         for (MetadataCapture e : events) {
             try {
-                MetadataRecord.Builder b = MetadataRecord.builder(e.model, e.stage, e.event)
-                        .timestamp(e.start).putAll(e.recordMetadata());
+                MetadataRecord.Builder b = MetadataRecord.builder(e.model, e.stage, e.event).timestamp(e.start);
+                e.putRecordMetadata(b);
                 b.id(e.id()); // made here, off the application thread, when nobody asked for it before
                 if (e.version != null && !e.version.isEmpty()) {
                     b.version(e.version);

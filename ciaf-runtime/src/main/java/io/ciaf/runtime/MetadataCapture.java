@@ -182,40 +182,40 @@ public final class MetadataCapture implements AutoCloseable {
     }
 
     /**
-     * The record's metadata, assembled on the pipeline thread once the capture is closed: the method and its
-     * arguments, then the values added with {@link #put} (which may replace them), then the result, outcome,
-     * thread and duration (which replace added values of the same names).
+     * Puts the record's metadata into {@code b}, on the pipeline thread once the capture is closed: the method
+     * and its arguments, then the values added with {@link #put} (which may replace them), then the result,
+     * outcome, thread and duration (which replace added values of the same names). Straight into the builder,
+     * without a map in between: one less map per record.
      */
-    Map<String, Object> recordMetadata() {
-        Map<String, Object> m = new LinkedHashMap<>();
+    void putRecordMetadata(io.ciaf.api.MetadataRecord.Builder b) {
         if (site != null) {
-            m.put("class", site.className());
-            m.put("method", site.methodName());
+            b.put("class", site.className());
+            b.put("method", site.methodName());
             if (argumentSummaries != null) {
                 Map<String, Object> arguments = new LinkedHashMap<>();
                 for (int i = 0; i < argumentSummaries.length; i++) {
                     arguments.put(site.name(i), argumentSummaries[i]);
                 }
-                m.put("arguments", arguments);
+                b.put("arguments", arguments);
             }
         }
         if (values != null) {
-            m.putAll(values);
+            b.putAll(values);
         }
         if (hasResult) {
-            m.put("result", result);
+            b.put("result", result);
         }
         if (exceptionClass != null) {
-            m.put("outcome", "exception");
-            m.put("exception", exceptionClass);
+            b.put("outcome", "exception");
+            b.put("exception", exceptionClass);
             if (exceptionMessage != null) {
-                m.put("exception_message", exceptionMessage);
+                b.put("exception_message", exceptionMessage);
             }
+        } else if (values == null || !values.containsKey("outcome")) {
+            b.put("outcome", "ok");
         }
-        m.putIfAbsent("outcome", "ok");
-        m.put("thread", thread);
-        m.put("duration_ns", durationNanos);
-        return m;
+        b.put("thread", thread);
+        b.put("duration_ns", durationNanos);
     }
 
     /** Ends the capture and hands the record to the pipeline; a sync capture waits until it is durable. */
