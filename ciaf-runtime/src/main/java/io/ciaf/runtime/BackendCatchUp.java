@@ -22,6 +22,12 @@ import io.ciaf.storage.internal.RecordJson;
 final class BackendCatchUp {
 
     private static final int CHUNK = 4096;
+    /**
+     * At most this many records are put back at a start: it runs before the new session's first commit, and
+     * an application whose queue fills meanwhile would wait. More missing means the backend failed for long
+     * (a full disk, say): that is said, and {@code ciaf rebuild} is the remedy.
+     */
+    static final int MAX_RESTORED = 50_000;
 
     private BackendCatchUp() {
     }
@@ -29,11 +35,22 @@ final class BackendCatchUp {
     /** Never throws: a problem is reported, and {@code ciaf rebuild} remains the remedy. */
     static int restore(AuditLedger ledger, MetadataStorage storage, String lostSession, long sessionStart,
             Listeners listeners) {
+        return restore(ledger, storage, lostSession, sessionStart, listeners, MAX_RESTORED);
+    }
+
+    static int restore(AuditLedger ledger, MetadataStorage storage, String lostSession, long sessionStart,
+            Listeners listeners, int limit) {
         try {
             String member = "\"session\":" + CanonicalJson.quote(lostSession);
             long first = Math.max(0, sessionStart);
             List<List<MetadataRecord>> newestFirst = new ArrayList<>();
+            int found = 0;
+            boolean more = false;
             for (long to = ledger.size() - 1; to >= first; to -= CHUNK) {
+                if (found >= limit) {
+                    more = true;
+                    break;
+                }
                 long from = Math.max(first, to - CHUNK + 1);
                 List<MetadataRecord> chunk = new ArrayList<>();
                 ledger.scan(from, to, e -> {
@@ -46,6 +63,7 @@ final class BackendCatchUp {
                 }
                 if (!has(storage, chunk.get(0))) {
                     newestFirst.add(chunk);
+                    found += chunk.size();
                     continue;
                 }
                 // The backend has this chunk's oldest: the first missing one is found by halving, a few
@@ -75,7 +93,9 @@ final class BackendCatchUp {
             listeners.saved(restored);
             Problems.report("backend-catch-up:" + lostSession, "restored " + restored.size() + " records of the"
                     + " lost session " + lostSession + " to the metadata backend from the ledger (it had committed"
-                    + " them but was killed before saving them there)");
+                    + " them but was killed before saving them there)" + (more ? "; it is missing older ones too,"
+                    + " more than are put back at a start: run ciaf rebuild to rebuild the backend from the ledger"
+                    : ""));
             return restored.size();
         } catch (Exception e) {
             Problems.report("backend-catch-up:" + lostSession, "cannot restore the lost session " + lostSession

@@ -100,4 +100,30 @@ class BackendCatchUpTest {
             assertThat(BackendCatchUp.restore(ledger, storage, "no-such-session", 0, heard)).isZero();
         }
     }
+
+    @Test
+    void pastTheLimitTheNewestAreRestoredAndRebuildIsNamedForTheRest() throws Exception {
+        String lost = "lost-session-limit";
+        List<MetadataRecord> records = new ArrayList<>();
+        List<NewEntry> entries = new ArrayList<>();
+        for (int i = 0; i < 9_000; i++) {
+            MetadataRecord r = record("lost", i);
+            records.add(r);
+            entries.add(entry(r, lost));
+        }
+        try (AuditLedger ledger = AuditLedger.create(home, "ciaf.test/catch-up");
+                MetadataStorage storage = MetadataStorage.open(home.resolve("metadata"), "sqlite")) {
+            ledger.appendAll(entries);
+            storage.saveValidated(records.subList(0, 10)); // the backend failed for most of the session
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            Problems.out = new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8);
+            // a limit of 5,000 stops after two chunks of 4,096 (the newest ones; the chunk is the unit)
+            int restored = BackendCatchUp.restore(ledger, storage, lost, 0, heard, 5_000);
+            assertThat(restored).isEqualTo(8_192);
+            assertThat(storage.get(records.get(8_999).id())).isPresent();
+            assertThat(storage.get(records.get(808).id())).isPresent();
+            assertThat(storage.get(records.get(807).id())).isEmpty();
+            assertThat(err.toString()).contains("restored 8192 records").contains("run ciaf rebuild");
+        }
+    }
 }
