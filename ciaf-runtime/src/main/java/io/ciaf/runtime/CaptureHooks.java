@@ -97,7 +97,6 @@ public final class CaptureHooks {
             if (site.details() != null) {
                 c.details(site.details());
             }
-            c.captureResult = site.result();
             c.site = site;
             int n = args == null ? 0 : args.length;
             if (site.receipts()) {
@@ -159,7 +158,7 @@ public final class CaptureHooks {
         }
         BUSY.set(Boolean.TRUE);
         try {
-            if (thrown == null && c.captureResult) {
+            if (thrown == null && c.site.result()) {
                 c.result(summarize(result, c.runtime()));
             }
             if (thrown == null && c.anchorHyperparameters != null) {

@@ -329,16 +329,7 @@ final class CapturePipeline implements Runnable {
                         break;
                     }
                     gathered.addAll(batch);
-                    long left = deadline - System.nanoTime();
-                    if (backendHurry || left <= 0 || gathered.size() >= BACKEND_GATHER_MAX) {
-                        break;
-                    }
-                    // wake at least every 5 ms to see a flush's hurry
-                    batch = backend.poll(Math.min(left, 5_000_000L), java.util.concurrent.TimeUnit.NANOSECONDS);
-                    while (batch == null && !backendHurry && (left = deadline - System.nanoTime()) > 0) {
-                        batch = backend.poll(Math.min(left, 5_000_000L), java.util.concurrent.TimeUnit.NANOSECONDS);
-                    }
-                    if (batch == null) {
+                    if (gathered.size() >= BACKEND_GATHER_MAX || (batch = nextBefore(deadline)) == null) {
                         break;
                     }
                 }
@@ -351,6 +342,20 @@ final class CapturePipeline implements Runnable {
                 gathered = new ArrayList<>();
             }
         }
+    }
+
+    /** The next committed batch, if one comes before {@code deadline} and no flush waits meanwhile; else null. */
+    private List<MetadataRecord> nextBefore(long deadline) throws InterruptedException {
+        long left;
+        while (!backendHurry && (left = deadline - System.nanoTime()) > 0) {
+            // at most 5 ms at a time, to see a flush's hurry
+            List<MetadataRecord> batch = backend.poll(Math.min(left, 5_000_000L),
+                    java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (batch != null) {
+                return batch;
+            }
+        }
+        return null;
     }
 
     private void save(List<MetadataRecord> batch) {

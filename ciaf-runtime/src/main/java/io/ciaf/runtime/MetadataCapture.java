@@ -45,7 +45,7 @@ public final class MetadataCapture implements AutoCloseable {
     /**
      * Set by {@link CaptureHooks} for a captured method: which it is, and its argument summaries (null when
      * arguments are not recorded). The record's metadata map is assembled from these on the pipeline thread
-     * ({@link #recordMetadata}), so the application thread builds no maps.
+     * ({@link #putRecordMetadata}), so the application thread builds no maps.
      */
     CaptureHooks.Site site;
     Object[] argumentSummaries;
@@ -61,8 +61,6 @@ public final class MetadataCapture implements AutoCloseable {
     String details;
     String actor;
     private boolean closed;
-    /** Set by {@link CaptureHooks}: whether the captured method's return value is summarized. */
-    boolean captureResult;
     /**
      * Set by {@link CaptureHooks} for an INFERENCE-stage call when receipts are on: the arguments (redacted ones
      * as a marker) and the result, as JSON values snapshotted on the calling thread; the pipeline commits to

@@ -44,6 +44,24 @@ class BackendCatchUpTest {
         return NewEntry.of("METADATA", p, r.id().toString());
     }
 
+    /**
+     * METADATA entries for {@code n} records of model "lost" in {@code session} (added to {@code records}), with
+     * a record of model "other" in {@code otherSession} after every seventh when it is not null.
+     */
+    private static List<NewEntry> sessionEntries(String session, int n, List<MetadataRecord> records,
+            String otherSession) {
+        List<NewEntry> entries = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            MetadataRecord r = record("lost", i);
+            records.add(r);
+            entries.add(entry(r, session));
+            if (otherSession != null && i % 7 == 0) {
+                entries.add(entry(record("other", i), otherSession));
+            }
+        }
+        return entries;
+    }
+
     private static MetadataRecord record(String model, int i) {
         return MetadataRecord.builder(model, Stage.INFERENCE, "predict").put("i", i).build();
     }
@@ -54,16 +72,8 @@ class BackendCatchUpTest {
         String lost = "lost-session-" + backend; // Problems reports a kind once per JVM: one per run
         String other = "01a22b01-0000-7000-8000-000000000002";
         List<MetadataRecord> lostRecords = new ArrayList<>();
-        List<NewEntry> entries = new ArrayList<>();
         // 10,000 records of the lost session (three chunks of the backwards read), another session's interleaved
-        for (int i = 0; i < 10_000; i++) {
-            MetadataRecord r = record("lost", i);
-            lostRecords.add(r);
-            entries.add(entry(r, lost));
-            if (i % 7 == 0) {
-                entries.add(entry(record("other", i), other));
-            }
-        }
+        List<NewEntry> entries = sessionEntries(lost, 10_000, lostRecords, other);
         try (AuditLedger ledger = AuditLedger.create(home, "ciaf.test/catch-up");
                 MetadataStorage storage = MetadataStorage.open(home.resolve("metadata"), backend)) {
             ledger.appendAll(entries);
@@ -105,12 +115,7 @@ class BackendCatchUpTest {
     void pastTheLimitTheNewestAreRestoredAndRebuildIsNamedForTheRest() throws Exception {
         String lost = "lost-session-limit";
         List<MetadataRecord> records = new ArrayList<>();
-        List<NewEntry> entries = new ArrayList<>();
-        for (int i = 0; i < 9_000; i++) {
-            MetadataRecord r = record("lost", i);
-            records.add(r);
-            entries.add(entry(r, lost));
-        }
+        List<NewEntry> entries = sessionEntries(lost, 9_000, records, null);
         try (AuditLedger ledger = AuditLedger.create(home, "ciaf.test/catch-up");
                 MetadataStorage storage = MetadataStorage.open(home.resolve("metadata"), "sqlite")) {
             ledger.appendAll(entries);
