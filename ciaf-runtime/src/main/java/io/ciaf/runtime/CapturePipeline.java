@@ -28,6 +28,8 @@ final class CapturePipeline implements Runnable {
     private final Sessions session;
     private final CiafConfig config;
     final AtomicLong committed = new AtomicLong();
+    /** Ledger transactions that committed records. */
+    final AtomicLong commits = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
     /** Records the backend thread has finished with (saved, or failed and reported). */
     final AtomicLong saved = new AtomicLong();
@@ -61,11 +63,16 @@ final class CapturePipeline implements Runnable {
     public void run() {
         List<MetadataCapture> batch = new ArrayList<>(config.batchSize());
         // Async records wait at most one tick (half the flush interval; the other half is for the commit) for
-        // the pipeline to come by. Batches grow with load, and one commit for many records costs far less CPU
-        // than many small ones: at 1,500 records/s a record cost 119 µs of CPU at a tick of 10 ms, 72 µs at 25.
+        // the pipeline to come by, counted from the start of its last turn, not from its end: records that arrive
+        // during a commit wait for the next tick too, unless a sync caller waits, a flush asks or a full batch is
+        // ready. Going round again at once drained what a commit's few milliseconds let in and committed batches
+        // of ten at a few thousand records a second: about 300 commits a second, each costing the pipeline
+        // 0.5 ms of CPU whatever its size (52 µs a record at 3,000/s).
         long tick = config.flushIntervalMillis() * 500_000L;
         while (true) {
             try {
+                long turn = System.nanoTime();
+                queue.clearWake();
                 if (queue.drainTo(batch, config.batchSize()) > 0) {
                     commit(batch);
                     batch.clear();
@@ -74,7 +81,9 @@ final class CapturePipeline implements Runnable {
                 }
                 recordDrops();
                 checkpointIfDue();
-                queue.await(tick);
+                if (!stopping && !queue.batchReady()) {
+                    queue.awaitUntil(turn + tick);
+                }
             } catch (InterruptedException e) {
                 if (queue.isEmpty()) {
                     return;
@@ -143,6 +152,7 @@ final class CapturePipeline implements Runnable {
                 modelAnchors.clear();
                 throw ex;
             }
+            commits.incrementAndGet();
             committed.addAndGet(recordCount);
             checkLedgerFileStillThere();
             session.progress(last);

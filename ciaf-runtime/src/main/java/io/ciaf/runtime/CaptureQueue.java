@@ -19,6 +19,7 @@ final class CaptureQueue {
     private final int capacity;
     private final int wakeAt;
     private volatile Thread consumer;
+    private volatile boolean wakeRequested;
 
     CaptureQueue(int capacity, int wakeAt) {
         this.capacity = capacity;
@@ -81,22 +82,37 @@ final class CaptureQueue {
         return size.get();
     }
 
+    /** Whether a full batch is waiting, so that the consumer should not wait for its tick. */
+    boolean batchReady() {
+        return size.get() >= wakeAt;
+    }
+
     /**
-     * Parks the consumer (the calling thread) until woken or {@code nanos} pass, unless something is already
-     * waiting to be drained. A wake-up that came before the park is not lost (the thread's permit keeps it).
+     * Forgets wake-ups asked for so far: the consumer calls this just before it drains, which serves them.
+     * One asked for after this call ends the next {@link #awaitUntil}.
      */
-    void await(long nanos) throws InterruptedException {
+    void clearWake() {
+        wakeRequested = false;
+    }
+
+    /**
+     * Parks the consumer (the calling thread) until {@code deadline} ({@link System#nanoTime}) or a wake-up,
+     * whichever comes first, even when items are waiting: async items are drained at the consumer's pace.
+     */
+    void awaitUntil(long deadline) throws InterruptedException {
         consumer = Thread.currentThread();
-        if (items.isEmpty()) {
-            LockSupport.parkNanos(this, nanos);
-        }
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
+        long left;
+        while (!wakeRequested && (left = deadline - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(this, left);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
         }
     }
 
     /** Makes the consumer drain now rather than at its next tick. */
     void wake() {
+        wakeRequested = true;
         Thread t = consumer;
         if (t != null) {
             LockSupport.unpark(t);

@@ -126,7 +126,8 @@ final class CiafRuntime {
                 queue.drainTo(batch, Integer.MAX_VALUE);
                 batch.forEach(MetadataCapture::done);
                 batch.clear();
-                queue.await(config.flushIntervalMillis() * 1_000_000L);
+                queue.clearWake();
+                queue.awaitUntil(System.nanoTime() + config.flushIntervalMillis() * 1_000_000L);
             } catch (InterruptedException e) {
                 return;
             }
@@ -218,6 +219,12 @@ final class CiafRuntime {
         return ledger;
     }
 
+    /** Ledger transactions that have committed records so far (0 before the first). */
+    long ledgerCommits() {
+        CapturePipeline p = pipeline;
+        return p == null ? 0 : p.commits.get();
+    }
+
     /**
      * Waits until everything handed over so far is committed to the ledger (or failed) and, with
      * {@code backendToo}, saved to the metadata backend; false on timeout.
@@ -227,9 +234,10 @@ final class CiafRuntime {
             return true;
         }
         long target = captured.get() - dropped.get();
-        queue.wake();
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (System.nanoTime() < deadline) {
+            // at every look, not once: what is left after a full batch is otherwise drained at the next tick
+            queue.wake();
             CapturePipeline p = pipeline;
             if (backendToo && p != null) {
                 p.hurryBackend();

@@ -65,7 +65,7 @@ class CaptureQueueTest {
         Thread consumer = new Thread(() -> {
             try {
                 parked.countDown();
-                q.await(TimeUnit.MINUTES.toNanos(1));
+                q.awaitUntil(System.nanoTime() + TimeUnit.MINUTES.toNanos(1));
                 wokenAt.set(q.size());
                 woken.countDown();
             } catch (InterruptedException e) {
@@ -94,7 +94,7 @@ class CaptureQueueTest {
         CountDownLatch woken = new CountDownLatch(1);
         Thread consumer = new Thread(() -> {
             try {
-                q.await(TimeUnit.MINUTES.toNanos(1));
+                q.awaitUntil(System.nanoTime() + TimeUnit.MINUTES.toNanos(1));
                 woken.countDown();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -117,12 +117,29 @@ class CaptureQueueTest {
     void aWakeUpBeforeTheParkIsNotLost() throws Exception {
         CaptureQueue q = new CaptureQueue(10, 10);
         Thread self = Thread.currentThread();
-        q.await(1); // registers this thread as the consumer
+        q.awaitUntil(System.nanoTime() + 1); // registers this thread as the consumer
         assertThat(Thread.currentThread()).isSameAs(self);
         q.wake();
         long t0 = System.nanoTime();
-        q.await(TimeUnit.MINUTES.toNanos(1));
+        q.awaitUntil(System.nanoTime() + TimeUnit.MINUTES.toNanos(1));
         assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(30));
+    }
+
+    /** Queued async records do not end the wait: the consumer drains them at its tick, in one batch. */
+    @Test
+    void queuedAsyncRecordsDoNotCutTheConsumersWaitShort() throws Exception {
+        CaptureQueue q = new CaptureQueue(100, 50);
+        q.awaitUntil(System.nanoTime() + 1); // registers this thread as the consumer
+        q.offer(async("waiting"));
+        long t0 = System.nanoTime();
+        q.awaitUntil(t0 + TimeUnit.MILLISECONDS.toNanos(200));
+        assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(200));
+        // a wake-up asked for before clearWake is served by the drain that follows it, and ends no later wait
+        q.wake();
+        q.clearWake();
+        t0 = System.nanoTime();
+        q.awaitUntil(t0 + TimeUnit.MILLISECONDS.toNanos(100));
+        assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
     }
 
     private static void waitUntilParked(Thread t) throws InterruptedException {

@@ -253,6 +253,27 @@ class CaptureTest {
         Ciaf.shutdown();
     }
 
+    @Test
+    void asyncRecordsAtASteadyPaceAreCommittedOncePerTickNotAsFastAsCommitsEnd() throws Exception {
+        start("CIAF_CAPTURE_FLUSH_INTERVAL_MS", "200"); // a tick of 100 ms
+        Ciaf.model("warm-up", "1").logMonitoring(Map.of("first", true));
+        assertThat(Ciaf.flush(Duration.ofSeconds(10))).isTrue();
+        long before = Ciaf.runtime().ledgerCommits();
+        long start = System.nanoTime();
+        for (int i = 0; i < 400; i++) {
+            try (MetadataCapture c = Ciaf.capture("paced", Stage.INFERENCE, "predict")) {
+                c.put("i", i);
+            }
+            Thread.sleep(2); // records keep arriving while each commit (an fsync) is under way
+        }
+        assertThat(Ciaf.flush(Duration.ofSeconds(10))).isTrue();
+        long ticks = (System.nanoTime() - start) / 100_000_000L + 1;
+        // one commit per tick (plus the flush's), not one per few records that came in during the last commit
+        assertThat(Ciaf.runtime().ledgerCommits() - before).isBetween(1L, ticks + 2);
+        assertThat(entries("METADATA")).filteredOn(e -> e.payload().orElse("").contains("\"paced\"")).hasSize(400);
+        Ciaf.shutdown();
+    }
+
     public static final class Flood {
         @io.ciaf.api.CaptureMetadata(model = "flood", stage = Stage.INFERENCE, event = "predict")
         public static int predict(int i) {
