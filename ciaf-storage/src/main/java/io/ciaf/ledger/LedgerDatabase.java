@@ -77,6 +77,7 @@ final class LedgerDatabase implements AutoCloseable {
     private PreparedStatement node;
     private PreparedStatement entry;
     private PreparedStatement byKey;
+    private PreparedStatement byKeys;
     private PreparedStatement insert;
     private PreparedStatement insertPayload;
 
@@ -302,22 +303,28 @@ final class LedgerDatabase implements AutoCloseable {
                 rs.getBytes(6), rs.getBytes(7));
     }
 
-    /** The entries holding any of {@code keys}, by key: one query per 500 keys instead of one per key. */
+    /**
+     * The entries holding any of {@code keys}, by key, in one query whatever their number: the keys go in as
+     * one JSON array, so the statement is prepared once per connection rather than once per batch (preparing
+     * it, with a placeholder per key, cost as much as running it).
+     */
     Map<String, LedgerEntry> byIdempotencyKeys(List<String> keys) throws SQLException {
+        if (byKeys == null) {
+            byKeys = connection.prepareStatement("SELECT " + ENTRY_COLUMNS + ", e.idempotency_key FROM " + ENTRIES
+                    + " WHERE e.idempotency_key IN (SELECT value FROM json_each(?))");
+        }
+        StringBuilder array = new StringBuilder(keys.size() * 48).append('[');
+        for (String key : keys) {
+            if (array.length() > 1) {
+                array.append(',');
+            }
+            array.append(io.ciaf.api.internal.CanonicalJson.quote(key));
+        }
+        byKeys.setString(1, array.append(']').toString());
         Map<String, LedgerEntry> found = new HashMap<>();
-        for (int from = 0; from < keys.size(); from += 500) {
-            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + 500));
-            String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
-            try (PreparedStatement s = connection.prepareStatement("SELECT " + ENTRY_COLUMNS + ", e.idempotency_key"
-                    + " FROM " + ENTRIES + " WHERE e.idempotency_key IN (" + marks + ")")) {
-                for (int i = 0; i < chunk.size(); i++) {
-                    s.setString(i + 1, chunk.get(i));
-                }
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        found.put(rs.getString(8), entryAt(rs));
-                    }
-                }
+        try (ResultSet rs = byKeys.executeQuery()) {
+            while (rs.next()) {
+                found.put(rs.getString(8), entryAt(rs));
             }
         }
         return found;

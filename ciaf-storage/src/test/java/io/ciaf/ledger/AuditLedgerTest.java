@@ -167,6 +167,38 @@ class AuditLedgerTest {
         assertThat(ledger.size()).isEqualTo(3);
     }
 
+    /** Keys are looked up in one query as a JSON array: any text must survive it, in batches of any size. */
+    @Test
+    void committedKeysAreFoundInLargeBatchesWhateverTheirCharacters() {
+        List<String> odd = List.of("q\"uote", "back\\slash", "tab\tnew\nline", "\u0001ctl", "ümlaut-日本", "😀", "[\"a\"]",
+                "a,b", "%_like", " ");
+        Map<String, Long> positions = new java.util.HashMap<>();
+        for (String key : odd) {
+            positions.put(key, ledger.append("INFERENCE", Map.of("request", key), key).position());
+        }
+        List<NewEntry> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 1_200; i++) {
+            batch.add(NewEntry.of("INFERENCE", Map.of("request", "n-" + i), "n-" + i));
+            if (i % 120 == 0) {
+                String key = odd.get(i / 120);
+                batch.add(NewEntry.of("INFERENCE", Map.of("request", key), key));
+            }
+        }
+        long sizeBefore = ledger.size();
+        List<AppendReceipt> receipts = ledger.appendAll(batch);
+        for (int i = 0; i < batch.size(); i++) {
+            String key = batch.get(i).idempotencyKey();
+            if (positions.containsKey(key)) {
+                assertThat(receipts.get(i).alreadyCommitted()).as(key).isTrue();
+                assertThat(receipts.get(i).position()).as(key).isEqualTo(positions.get(key));
+            } else {
+                assertThat(receipts.get(i).alreadyCommitted()).as(key).isFalse();
+            }
+        }
+        assertThat(ledger.size()).isEqualTo(sizeBefore + 1_200);
+        assertThat(ledger.verify().size()).isEqualTo(ledger.size());
+    }
+
     @Test
     void reusingAKeyForADifferentRequestFailsTheWholeBatch() {
         ledger.append("INFERENCE", Map.of("request", "r-1"), "req-1");
