@@ -75,8 +75,8 @@ public final class CiafConfig {
                 "when the queue is full: block the caller, or drop (dropped records are counted in the ledger)");
         key("capture.batch_size", "CIAF_CAPTURE_BATCH_SIZE", "1000", "most records committed in one transaction");
         key("capture.pipeline_priority", "CIAF_CAPTURE_PIPELINE_PRIORITY", "low",
-                "low: CIAF's pipeline threads run at the lowest CPU priority (nice 19, Linux), so the application's"
-                        + " threads go first; normal: as the application's");
+                "low: CIAF's pipeline threads run at the lowest CPU priority (nice 19 and SCHED_IDLE, Linux), so the"
+                        + " application's threads go first; normal: as the application's");
         key("capture.max_string_length", "CIAF_CAPTURE_MAX_STRING_LENGTH", "256",
                 "string arguments and results are cut to this many characters");
         key("capture.redact", "CIAF_CAPTURE_REDACT", "",

@@ -35,10 +35,42 @@ class PipelinePriorityTest {
     }
 
     @Test
+    void pipelineThreadsRunUnderSchedIdleByDefaultWhereChrtIsInstalled() throws Exception {
+        assumeLinuxWithRenice();
+        assumeTrue(Stream.of("/usr/bin/chrt", "/bin/chrt").anyMatch(f -> Files.isExecutable(Path.of(f))),
+                "chrt is installed");
+        captureOneAndReadNice(Map.of());
+        Map<String, Integer> policies = new HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : tasks.toList()) {
+                policies.put(Files.readString(t.resolve("comm")).strip(), policyOf(t));
+            }
+        }
+        assertThat(policies).containsEntry("ciaf-pipeline", SCHED_IDLE).containsEntry("ciaf-backend-wr", SCHED_IDLE);
+        assertThat(policyOf(Path.of("/proc/thread-self"))).isZero(); // SCHED_OTHER: the application's own
+    }
+
+    private static final int SCHED_IDLE = 5;
+
+    /** Field 41 of /proc/…/stat (the scheduling policy), counted after the command name. */
+    private static int policyOf(Path task) throws Exception {
+        String stat = Files.readString(task.resolve("stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Integer.parseInt(f[38]);
+    }
+
+    @Test
     void normalPriorityLeavesThemAsTheApplications() throws Exception {
         assumeLinuxWithRenice();
         Map<String, Integer> nice = captureOneAndReadNice(Map.of("CIAF_CAPTURE_PIPELINE_PRIORITY", "normal"));
         assertThat(nice).containsEntry("ciaf-pipeline", 0).containsEntry("ciaf-backend-wr", 0);
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : tasks.toList()) {
+                if (Files.readString(t.resolve("comm")).strip().startsWith("ciaf-")) {
+                    assertThat(policyOf(t)).as(t.toString()).isZero();
+                }
+            }
+        }
     }
 
     private Map<String, Integer> captureOneAndReadNice(Map<String, String> env) throws Exception {
