@@ -75,8 +75,9 @@ public final class CiafConfig {
                 "when the queue is full: block the caller, or drop (dropped records are counted in the ledger)");
         key("capture.batch_size", "CIAF_CAPTURE_BATCH_SIZE", "1000", "most records committed in one transaction");
         key("capture.pipeline_priority", "CIAF_CAPTURE_PIPELINE_PRIORITY", "low",
-                "low: CIAF's pipeline threads run at the lowest CPU priority (nice 19 and SCHED_IDLE, Linux), so the"
-                        + " application's threads go first; normal: as the application's");
+                "low: CIAF's pipeline threads run at the lowest CPU priority (nice 19, Linux), so the application's"
+                        + " threads go first; idle: nice 19 and SCHED_IDLE (a shorter latency tail once warm, a"
+                        + " slower warm-up under full load); normal: as the application's");
         key("capture.max_string_length", "CIAF_CAPTURE_MAX_STRING_LENGTH", "256",
                 "string arguments and results are cut to this many characters");
         key("capture.redact", "CIAF_CAPTURE_REDACT", "",
@@ -240,7 +241,12 @@ public final class CiafConfig {
 
     /** True when the pipeline threads should give the CPU to the application's threads first. */
     public boolean lowPipelinePriority() {
-        return "low".equals(values.get("capture.pipeline_priority"));
+        return !"normal".equals(values.get("capture.pipeline_priority"));
+    }
+
+    /** Whether the pipeline's threads also take the SCHED_IDLE policy ({@code capture.pipeline_priority=idle}). */
+    public boolean idlePipelinePriority() {
+        return "idle".equals(values.get("capture.pipeline_priority"));
     }
 
     public long flushIntervalMillis() {
@@ -681,7 +687,7 @@ public final class CiafConfig {
                     case "capture.overload":
                         return oneOf(v, where, "block", "drop");
                     case "capture.pipeline_priority":
-                        return oneOf(v, where, "low", "normal");
+                        return oneOf(v, where, "low", "idle", "normal");
                     case "storage.backend": {
                         String b = String.valueOf(v);
                         if (!MetadataStorage.availableBackends().contains(b)) {

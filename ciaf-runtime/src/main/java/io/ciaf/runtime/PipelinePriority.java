@@ -8,11 +8,13 @@ import java.util.concurrent.TimeUnit;
  * Puts a CIAF thread at the lowest CPU priority on Linux, so that the audit work fills idle CPU instead of
  * competing with the application: on a two-core machine each commit's burst of CPU otherwise lands in the
  * application's latency tail (see docs/PERFORMANCE.md). Java cannot set a thread's nice value or scheduling
- * policy (thread priorities are ignored on Linux), so the thread asks {@code renice} for nice 19 and then
- * {@code chrt} for the {@code SCHED_IDLE} policy, for its own thread id: under SCHED_IDLE any other thread that
- * wakes takes the CPU at once, where a nice-19 thread may finish its slice first (under the macro load, p95
- * 226-234 µs at nice 19 and 214-215 µs at SCHED_IDLE, no agent 192-213 µs). Best effort: without
- * {@code /proc/thread-self}, or without the tools at their usual paths, the thread keeps what it has.
+ * policy (thread priorities are ignored on Linux), so the thread asks {@code renice} for nice 19 and, with
+ * {@code capture.pipeline_priority=idle}, {@code chrt} for the {@code SCHED_IDLE} policy, for its own thread
+ * id. Under SCHED_IDLE any thread that wakes takes the CPU at once (a shorter tail once warm: macro p99
+ * 604-918 µs against 1,049-1,268 at nice 19), but while the JIT compiles under full load the pipeline gets almost
+ * no CPU, its queue fills and {@code block} makes requests wait for it (the macro service's warm-up took about
+ * twice as long), so it is not the default. Best effort: without {@code /proc/thread-self}, or without the tools
+ * at their usual paths, the thread keeps what it has.
  */
 final class PipelinePriority {
 
@@ -31,7 +33,7 @@ final class PipelinePriority {
             }
             String tid = self.toRealPath().getFileName().toString();
             boolean niced = run(tool("renice"), "-n", "19", "-p", tid);
-            boolean idle = run(tool("chrt"), "--idle", "--pid", "0", tid);
+            boolean idle = config.idlePipelinePriority() && run(tool("chrt"), "--idle", "--pid", "0", tid);
             return niced || idle;
         } catch (Exception | LinkageError e) {
             return false; // no renice here: the thread runs at the application's priority, which is correct too

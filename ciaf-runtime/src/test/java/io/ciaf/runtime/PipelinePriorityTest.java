@@ -32,14 +32,16 @@ class PipelinePriorityTest {
         Map<String, Integer> nice = captureOneAndReadNice(Map.of());
         assertThat(nice).containsEntry("ciaf-pipeline", 19).containsEntry("ciaf-backend-wr", 19);
         assertThat(niceOf(Path.of("/proc/thread-self"))).isZero(); // this (application) thread is untouched
+        assertPolicies(0); // SCHED_OTHER: SCHED_IDLE only when asked for
     }
 
     @Test
-    void pipelineThreadsRunUnderSchedIdleByDefaultWhereChrtIsInstalled() throws Exception {
+    void idlePriorityPutsThemUnderSchedIdleAtNice19WhereChrtIsInstalled() throws Exception {
         assumeLinuxWithRenice();
         assumeTrue(Stream.of("/usr/bin/chrt", "/bin/chrt").anyMatch(f -> Files.isExecutable(Path.of(f))),
                 "chrt is installed");
-        captureOneAndReadNice(Map.of());
+        Map<String, Integer> nice = captureOneAndReadNice(Map.of("CIAF_CAPTURE_PIPELINE_PRIORITY", "idle"));
+        assertThat(nice).containsEntry("ciaf-pipeline", 19).containsEntry("ciaf-backend-wr", 19);
         Map<String, Integer> policies = new HashMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path t : tasks.toList()) {
@@ -51,6 +53,16 @@ class PipelinePriorityTest {
     }
 
     private static final int SCHED_IDLE = 5;
+
+    private static void assertPolicies(int policy) throws Exception {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : tasks.toList()) {
+                if (Files.readString(t.resolve("comm")).strip().startsWith("ciaf-")) {
+                    assertThat(policyOf(t)).as(t.toString()).isEqualTo(policy);
+                }
+            }
+        }
+    }
 
     /** Field 41 of /proc/…/stat (the scheduling policy), counted after the command name. */
     private static int policyOf(Path task) throws Exception {
@@ -64,13 +76,7 @@ class PipelinePriorityTest {
         assumeLinuxWithRenice();
         Map<String, Integer> nice = captureOneAndReadNice(Map.of("CIAF_CAPTURE_PIPELINE_PRIORITY", "normal"));
         assertThat(nice).containsEntry("ciaf-pipeline", 0).containsEntry("ciaf-backend-wr", 0);
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            for (Path t : tasks.toList()) {
-                if (Files.readString(t.resolve("comm")).strip().startsWith("ciaf-")) {
-                    assertThat(policyOf(t)).as(t.toString()).isZero();
-                }
-            }
-        }
+        assertPolicies(0);
     }
 
     private Map<String, Integer> captureOneAndReadNice(Map<String, String> env) throws Exception {
