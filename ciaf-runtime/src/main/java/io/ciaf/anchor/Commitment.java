@@ -60,7 +60,8 @@ public final class Commitment {
 
     /** The canonical JSON of {@link #toMap}, written directly: receipts are made for every inference. */
     String canonicalJson() {
-        StringBuilder out = new StringBuilder(128 + (plaintext == null ? 0 : plaintext.length()));
+        StringBuilder out = new StringBuilder(64 + digest.length() + (keyId == null ? 0 : keyId.length())
+                + (plaintext == null ? 0 : 12 + plaintext.length()));
         out.append("{\"digest\":");
         CanonicalJson.writeString(digest, out);
         if (keyId != null) {

@@ -33,6 +33,8 @@ public final class InferenceReceipt {
     private final List<String> explanationDigests;
     private final String previousReceipt;
     private final String digest;
+    /** The members as canonical JSON text, made once for the digest and reused for the ledger entry. */
+    private final TreeMap<String, String> canonical;
 
     InferenceReceipt(String receiptId, String model, String modelAnchor, String requestId, Commitment input,
             Commitment output, List<String> explanationDigests, String previousReceipt) {
@@ -44,8 +46,9 @@ public final class InferenceReceipt {
         this.output = Objects.requireNonNull(output, "output");
         this.explanationDigests = List.copyOf(explanationDigests);
         this.previousReceipt = previousReceipt;
-        StringBuilder text = new StringBuilder(512);
-        CanonicalJson.writeMembers(canonicalMembers(), text);
+        this.canonical = canonicalMembers();
+        StringBuilder text = new StringBuilder(CanonicalJson.membersLength(canonical));
+        CanonicalJson.writeMembers(canonical, text);
         this.digest = CanonicalJson.hex(CanonicalJson.sha256(CanonicalJson.utf8(text)));
     }
 
@@ -133,7 +136,7 @@ public final class InferenceReceipt {
 
     /** The ledger entry of this receipt: its payload (members and {@code receipt_digest}), keyed by its id. */
     NewEntry entry() {
-        TreeMap<String, String> m = canonicalMembers();
+        TreeMap<String, String> m = new TreeMap<>(canonical); // the entry adds members to its map
         m.put("receipt_digest", CanonicalJson.quote(digest));
         return NewEntry.ofCanonicalMembers(TYPE, m, "receipt:" + receiptId);
     }

@@ -31,7 +31,8 @@ public final class CanonicalJson {
 
     /** Canonical JSON text of a normalized value. */
     public static String write(Object value) {
-        StringBuilder out = new StringBuilder(64);
+        // a captured call's metadata is a few hundred characters: start there rather than grow three times
+        StringBuilder out = new StringBuilder(value instanceof Map ? 512 : 64);
         write(value, out);
         return out.toString();
     }
@@ -129,9 +130,15 @@ public final class CanonicalJson {
 
     /** {@code s} as a JSON string literal, escaped as RFC 8785 prescribes. */
     public static String quote(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 2);
-        writeString(s, out);
-        return out.toString();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                StringBuilder out = new StringBuilder(s.length() + 8);
+                writeString(s, out);
+                return out.toString();
+            }
+        }
+        return "\"" + s + "\""; // nothing to escape (ids, hashes, names): one allocation of the exact size
     }
 
     /** Appends a JSON string literal escaped as RFC 8785 prescribes. */
@@ -404,12 +411,17 @@ public final class CanonicalJson {
 
     /** SHA-256 of {@code bytes}. */
     public static byte[] sha256(byte[] bytes) {
+        return SHA256.get().digest(bytes); // digest() resets it for the next use
+    }
+
+    // One per thread: looking the algorithm up through the providers cost more than hashing a record.
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform must provide SHA-256", e);
         }
-    }
+    });
 
     /** Lower-case hex of {@code bytes}. */
     public static String hex(byte[] bytes) {
