@@ -398,7 +398,7 @@ final class CapturePipeline implements Runnable {
     private Map<String, String> payload(MetadataRecord r) {
         Map<String, String> p = new java.util.TreeMap<>();
         p.put("id", CanonicalJson.quote(r.id().toString()));
-        p.put("timestamp", CanonicalJson.quote(r.timestamp().toString()));
+        p.put("timestamp", CanonicalJson.quote(io.ciaf.api.internal.IsoInstant.format(r.timestamp())));
         p.put("model_name", quoted(r.model()));
         r.version().ifPresent(v -> p.put("model_version", quoted(v)));
         p.put("stage", quoted(r.stage().wireName()));

@@ -64,7 +64,7 @@ public final class RecordJson {
     public static void write(JsonGenerator g, MetadataRecord r) throws IOException {
         g.writeStartObject();
         g.writeStringField(ID, r.id().toString());
-        g.writeStringField(TIMESTAMP, r.timestamp().toString());
+        g.writeStringField(TIMESTAMP, io.ciaf.api.internal.IsoInstant.format(r.timestamp()));
         g.writeStringField(MODEL, r.model());
         writeOptional(g, VERSION, r.version().orElse(null));
         g.writeStringField(STAGE, r.stage().wireName());

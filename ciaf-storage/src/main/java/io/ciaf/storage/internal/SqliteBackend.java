@@ -153,7 +153,7 @@ public final class SqliteBackend implements MetadataBackend {
                         insertCompliance.setNull(5, Types.REAL);
                     }
                     insertCompliance.setString(6, r.eventType());
-                    insertCompliance.setString(7, r.timestamp().toString());
+                    insertCompliance.setString(7, io.ciaf.api.internal.IsoInstant.format(r.timestamp()));
                     insertCompliance.setLong(8, nanos(r.timestamp()));
                     insertCompliance.addBatch();
                 }
@@ -184,7 +184,7 @@ public final class SqliteBackend implements MetadataBackend {
         insert.setString(3, r.version().orElse(null));
         insert.setString(4, r.stage().wireName());
         insert.setString(5, r.eventType());
-        insert.setString(6, r.timestamp().toString());
+        insert.setString(6, io.ciaf.api.internal.IsoInstant.format(r.timestamp()));
         insert.setLong(7, nanos(r.timestamp()));
         insert.setString(8, r.details().orElse(null));
         insert.setString(9, r.metadataJson());
