@@ -1,0 +1,60 @@
+package io.ciaf.benchmarks;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * A diagnostic, not a JMH benchmark: one closed-loop client for a {@code samples/micronaut-inference} service
+ * started by hand (so that the service's threads can be inspected, re-prioritised or pinned while it runs), with
+ * the same requests as {@link MacroOverheadBenchmark}. It prints the request rate over the whole run and the
+ * p50, p95 and p99 latency of its second half (the first is warm-up). Run from the repository root:
+ *
+ * <pre>
+ * java [-javaagent:ciaf-agent/target/ciaf-agent.jar -Dciaf.home=/tmp/h -Dciaf.capture.inference_receipts=hmac] \
+ *      -Dmicronaut.server.host=127.0.0.1 -Dmicronaut.server.port=8099 \
+ *      -jar samples/micronaut-inference/target/micronaut-inference.jar &amp;
+ * java -cp benchmarks/target/benchmarks.jar io.ciaf.benchmarks.MacroLoad 8099 60
+ * </pre>
+ */
+public final class MacroLoad {
+
+    private MacroLoad() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(args[0]);
+        long seconds = Long.parseLong(args[1]);
+        HttpClient http = HttpClient.newHttpClient();
+        URI predict = URI.create("http://127.0.0.1:" + port + "/predict");
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        long[] latencies = new long[1 << 24];
+        int n = 0;
+        long sent = 0;
+        while (System.nanoTime() < end) {
+            sent++;
+            String body = String.format(Locale.ROOT, "{\"application_id\":\"app-%d\",\"amount\":%d,\"duration_months\":%d,"
+                    + "\"age\":%d,\"existing_credits\":%d}", sent, 500 + sent % 9000, 6 + sent % 48, 19 + sent % 60,
+                    sent % 4);
+            long t0 = System.nanoTime();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(predict).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (n < latencies.length) {
+                latencies[n++] = System.nanoTime() - t0;
+            }
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("HTTP " + r.statusCode() + ": " + r.body());
+            }
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        long[] second = Arrays.copyOfRange(latencies, n / 2, n);
+        Arrays.sort(second);
+        System.out.printf(Locale.ROOT, "%,d requests, %,.0f/s; second half p50 %d p95 %d p99 %d µs%n", sent,
+                sent / elapsed, second[second.length / 2] / 1000, second[(int) (second.length * 0.95)] / 1000,
+                second[(int) (second.length * 0.99)] / 1000);
+    }
+}
