@@ -36,13 +36,9 @@ public final class MacroLoad {
         int n = 0;
         long sent = 0;
         while (System.nanoTime() < end) {
-            sent++;
-            String body = String.format(Locale.ROOT, "{\"application_id\":\"app-%d\",\"amount\":%d,\"duration_months\":%d,"
-                    + "\"age\":%d,\"existing_credits\":%d}", sent, 500 + sent % 9000, 6 + sent % 48, 19 + sent % 60,
-                    sent % 4);
+            HttpRequest request = MacroOverheadBenchmark.predictRequest(predict, ++sent);
             long t0 = System.nanoTime();
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(predict).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (n < latencies.length) {
                 latencies[n++] = System.nanoTime() - t0;
             }

@@ -134,15 +134,20 @@ public class MacroOverheadBenchmark {
     }
 
     private int sendOnce() throws IOException, InterruptedException {
-        long i = sent.incrementAndGet();
-        String body = String.format(Locale.ROOT, "{\"application_id\":\"app-%d\",\"amount\":%d,\"duration_months\":%d,"
-                + "\"age\":%d,\"existing_credits\":%d}", i, 500 + i % 9000, 6 + i % 48, 19 + i % 60, i % 4);
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(predict).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(predictRequest(predict, sent.incrementAndGet()),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("HTTP " + r.statusCode() + ": " + r.body());
         }
         return r.body().length();
+    }
+
+    /** The {@code i}-th application of the load: amounts, durations, ages and credits vary with it. */
+    static HttpRequest predictRequest(URI predict, long i) {
+        String body = String.format(Locale.ROOT, "{\"application_id\":\"app-%d\",\"amount\":%d,\"duration_months\":%d,"
+                + "\"age\":%d,\"existing_credits\":%d}", i, 500 + i % 9000, 6 + i % 48, 19 + i % 60, i % 4);
+        return HttpRequest.newBuilder(predict).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     @Benchmark

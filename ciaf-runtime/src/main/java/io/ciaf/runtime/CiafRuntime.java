@@ -123,10 +123,10 @@ final class CiafRuntime {
         java.util.List<MetadataCapture> batch = new java.util.ArrayList<>();
         while (true) {
             try {
+                queue.clearWake(); // before the drain, which serves the wake-ups asked for so far
                 queue.drainTo(batch, Integer.MAX_VALUE);
                 batch.forEach(MetadataCapture::done);
                 batch.clear();
-                queue.clearWake();
                 queue.awaitUntil(System.nanoTime() + config.flushIntervalMillis() * 1_000_000L);
             } catch (InterruptedException e) {
                 return;

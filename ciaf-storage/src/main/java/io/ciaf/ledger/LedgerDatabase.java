@@ -313,14 +313,7 @@ final class LedgerDatabase implements AutoCloseable {
             byKeys = connection.prepareStatement("SELECT " + ENTRY_COLUMNS + ", e.idempotency_key FROM " + ENTRIES
                     + " WHERE e.idempotency_key IN (SELECT value FROM json_each(?))");
         }
-        StringBuilder array = new StringBuilder(keys.size() * 48).append('[');
-        for (String key : keys) {
-            if (array.length() > 1) {
-                array.append(',');
-            }
-            array.append(io.ciaf.api.internal.CanonicalJson.quote(key));
-        }
-        byKeys.setString(1, array.append(']').toString());
+        byKeys.setString(1, io.ciaf.api.internal.CanonicalJson.write(keys)); // a JSON array of strings
         Map<String, LedgerEntry> found = new HashMap<>();
         try (ResultSet rs = byKeys.executeQuery()) {
             while (rs.next()) {

@@ -130,20 +130,16 @@ public final class CanonicalJson {
 
     /** {@code s} as a JSON string literal, escaped as RFC 8785 prescribes. */
     public static String quote(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == '"' || c == '\\') {
-                StringBuilder out = new StringBuilder(s.length() + 8);
-                writeString(s, out);
-                return out.toString();
-            }
+        if (plainLength(s) == s.length()) {
+            return "\"" + s + "\""; // nothing to escape (ids, hashes, names): one allocation of the exact size
         }
-        return "\"" + s + "\""; // nothing to escape (ids, hashes, names): one allocation of the exact size
+        StringBuilder out = new StringBuilder(s.length() + 8);
+        writeString(s, out);
+        return out.toString();
     }
 
-    /** Appends a JSON string literal escaped as RFC 8785 prescribes. */
-    public static void writeString(String s, StringBuilder out) {
-        out.append('"');
+    /** How many of {@code s}'s first characters need no escaping. */
+    private static int plainLength(String s) {
         int plain = 0;
         while (plain < s.length()) {
             char c = s.charAt(plain);
@@ -152,6 +148,13 @@ public final class CanonicalJson {
             }
             plain++;
         }
+        return plain;
+    }
+
+    /** Appends a JSON string literal escaped as RFC 8785 prescribes. */
+    public static void writeString(String s, StringBuilder out) {
+        out.append('"');
+        int plain = plainLength(s);
         if (plain == s.length()) {
             out.append(s).append('"');
             return;
