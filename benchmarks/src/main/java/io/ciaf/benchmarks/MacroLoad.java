@@ -48,9 +48,22 @@ public final class MacroLoad {
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         long[] second = Arrays.copyOfRange(latencies, n / 2, n);
+        long total = 0;
+        long overMilli = 0;
+        for (long l : second) {
+            total += l;
+            if (l > 1_000_000) {
+                overMilli += l;
+            }
+        }
         Arrays.sort(second);
-        System.out.printf(Locale.ROOT, "%,d requests, %,.0f/s; second half p50 %d p95 %d p99 %d µs%n", sent,
-                sent / elapsed, second[second.length / 2] / 1000, second[(int) (second.length * 0.95)] / 1000,
-                second[(int) (second.length * 0.99)] / 1000);
+        System.out.printf(Locale.ROOT, "%,d requests, %,.0f/s; second half mean %d p50 %d p90 %d p95 %d p99 %d"
+                + " p99.9 %d µs, %.1f%% of its time in requests over 1 ms%n", sent, sent / elapsed,
+                total / second.length / 1000, at(second, 0.5), at(second, 0.9), at(second, 0.95), at(second, 0.99),
+                at(second, 0.999), 100.0 * overMilli / total);
+    }
+
+    private static long at(long[] sorted, double quantile) {
+        return sorted[(int) (sorted.length * quantile)] / 1000;
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.ciaf.api.MetadataRecord;
 import io.ciaf.api.internal.CanonicalJson;
+import io.ciaf.api.internal.CpuSlices;
 import io.ciaf.ledger.AuditLedger;
 import io.ciaf.ledger.NewEntry;
 import io.ciaf.storage.MetadataStorage;
@@ -106,6 +107,7 @@ final class CapturePipeline implements Runnable {
     private void commit(List<MetadataCapture> events) {
         List<MetadataRecord> records = new ArrayList<>(events.size());
         for (MetadataCapture e : events) {
+            CpuSlices.pause();
             try {
                 MetadataRecord.Builder b = MetadataRecord.builder(e.model, e.stage, e.event).timestamp(e.start);
                 e.putRecordMetadata(b);
@@ -136,6 +138,7 @@ final class CapturePipeline implements Runnable {
             }
             List<NewEntry> entries = new ArrayList<>(validated.size());
             for (MetadataRecord r : validated) {
+                CpuSlices.pause();
                 entries.add(NewEntry.ofCanonicalMembers("METADATA", payload(r), r.id().toString()));
             }
             int recordCount = entries.size();
@@ -210,6 +213,7 @@ final class CapturePipeline implements Runnable {
             return keys.inTransaction(() -> {
                 List<NewEntry> out = new ArrayList<>(due.size());
                 for (MetadataCapture e : due) {
+                    CpuSlices.pause();
                     io.ciaf.anchor.InferenceReceipt r = receipts.prepare(e.model, modelAnchor(e.model),
                             e.id.toString(), e.receiptInput, e.receiptOutput, kind);
                     out.add(io.ciaf.anchor.InferenceReceipts.entry(r));

@@ -304,20 +304,27 @@ final class LedgerDatabase implements AutoCloseable {
     }
 
     /**
-     * The entries holding any of {@code keys}, by key, in one query whatever their number: the keys go in as
-     * one JSON array, so the statement is prepared once per connection rather than once per batch (preparing
-     * it, with a placeholder per key, cost as much as running it).
+     * The entries holding any of {@code keys}, by key: the keys go in as a JSON array, so the statement is
+     * prepared once per connection rather than once per batch (preparing it, with a placeholder per key, cost
+     * as much as running it); 64 keys a query, so that the appending thread yields between them (see
+     * {@link io.ciaf.api.internal.CpuSlices}).
      */
     Map<String, LedgerEntry> byIdempotencyKeys(List<String> keys) throws SQLException {
         if (byKeys == null) {
             byKeys = connection.prepareStatement("SELECT " + ENTRY_COLUMNS + ", e.idempotency_key FROM " + ENTRIES
                     + " WHERE e.idempotency_key IN (SELECT value FROM json_each(?))");
         }
-        byKeys.setString(1, io.ciaf.api.internal.CanonicalJson.write(keys)); // a JSON array of strings
         Map<String, LedgerEntry> found = new HashMap<>();
-        try (ResultSet rs = byKeys.executeQuery()) {
-            while (rs.next()) {
-                found.put(rs.getString(8), entryAt(rs));
+        for (int from = 0; from < keys.size(); from += KEY_CHUNK) {
+            if (from > 0) {
+                io.ciaf.api.internal.CpuSlices.pause();
+            }
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + KEY_CHUNK));
+            byKeys.setString(1, io.ciaf.api.internal.CanonicalJson.write(chunk)); // a JSON array of strings
+            try (ResultSet rs = byKeys.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getString(8), entryAt(rs));
+                }
             }
         }
         return found;
@@ -343,9 +350,20 @@ final class LedgerDatabase implements AutoCloseable {
         insertPayload.setLong(1, position);
         insertPayload.setBytes(2, payload);
         insertPayload.addBatch();
+        if (++pendingInserts == INSERT_CHUNK) {
+            flushInserts(); // in chunks, so that the appending thread yields between them
+            io.ciaf.api.internal.CpuSlices.pause();
+        }
     }
 
+    /** Rows inserted per statement execution; {@link io.ciaf.api.internal.CpuSlices} explains why not all. */
+    private static final int INSERT_CHUNK = 16;
+    /** Idempotency keys looked up per query. */
+    private static final int KEY_CHUNK = 64;
+    private int pendingInserts;
+
     void flushInserts() throws SQLException {
+        pendingInserts = 0;
         if (insert != null) {
             insert.executeBatch();
             insertPayload.executeBatch();
@@ -354,6 +372,7 @@ final class LedgerDatabase implements AutoCloseable {
 
     void discardInserts() {
         if (insert != null) {
+            pendingInserts = 0;
             try {
                 insert.clearBatch();
                 insertPayload.clearBatch();

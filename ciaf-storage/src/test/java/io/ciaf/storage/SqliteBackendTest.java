@@ -74,6 +74,28 @@ class SqliteBackendTest extends MetadataBackendCompatibilityKit {
     }
 
     @Test
+    void aLargeBatchIsSavedWholeWithItsComplianceEventsAcrossInsertChunks() throws Exception {
+        // rows go in by chunks of 16; a compliance row needs its metadata row in first (foreign key)
+        List<MetadataRecord> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            batch.add(i % 3 == 0
+                    ? MetadataRecord.builder("m", Stage.COMPLIANCE, "assessed").put("framework", "GDPR")
+                            .put("compliance_score", i / 100.0).build()
+                    : MetadataRecord.builder("m", Stage.INFERENCE, "prediction").put("i", i).build());
+        }
+        storage.saveAll(batch);
+        try (Connection c = sql(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM metadata),"
+                        + " (SELECT count(*) FROM compliance_events), (SELECT sum(compliance_score) FROM compliance_events)")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(100);
+            assertThat(rs.getInt(2)).isEqualTo(34);
+            assertThat(rs.getDouble(3)).isCloseTo(16.83, org.assertj.core.data.Offset.offset(1e-9));
+        }
+        assertThat(batch).allSatisfy(r -> assertThat(storage.get(r.id())).contains(r));
+    }
+
+    @Test
     void erasedRecordsAreGoneAndLeaveNoReadableCopyInTheFiles() throws Exception {
         MetadataRecord keep = rich("m", Stage.TRAINING, T0);
         MetadataRecord gone = MetadataRecord.builder("m", Stage.INFERENCE, "prediction").timestamp(T0)

@@ -76,6 +76,9 @@ public final class SqliteBackend implements MetadataBackend {
             "CREATE INDEX IF NOT EXISTS idx_compliance_model ON compliance_events(model_name, framework, timestamp_ns);",
             "CREATE INDEX IF NOT EXISTS idx_compliance_time ON compliance_events(timestamp_ns);");
 
+    /** Records inserted per statement execution. */
+    private static final int INSERT_CHUNK = 16;
+
     private static final String COLUMNS = "id, model_name, model_version, stage, event_type, timestamp, timestamp_ns,"
             + " details, metadata_json, metadata_hash, trace_id, parent_id, actor, validation_errors";
 
@@ -137,7 +140,17 @@ public final class SqliteBackend implements MetadataBackend {
         lock.lock();
         try {
             ensureOpen();
+            int pending = 0;
             for (MetadataRecord r : records) {
+                if (pending == INSERT_CHUNK) {
+                    // in chunks, so that this thread yields between them (see CpuSlices); metadata rows
+                    // first, as the compliance rows refer to them
+                    insert.executeBatch();
+                    insertCompliance.executeBatch();
+                    pending = 0;
+                    io.ciaf.api.internal.CpuSlices.pause();
+                }
+                pending++;
                 bind(r);
                 insert.addBatch();
                 String framework = complianceFramework(r);
