@@ -96,6 +96,33 @@ class SqliteBackendTest extends MetadataBackendCompatibilityKit {
     }
 
     @Test
+    void aBatchThatFailsAfterSomeChunksLeavesNothingForTheNextSave() throws Exception {
+        // the database refuses record 29 (a trigger, as a DBA's constraint would); the first chunk of 16 went in
+        // before it in the same transaction, and its chunk's compliance rows were waiting to go in after it
+        try (Connection c = sql(); Statement s = c.createStatement()) {
+            s.execute("CREATE TRIGGER refuse_29 BEFORE INSERT ON metadata"
+                    + " WHEN json_extract(NEW.metadata_json, '$.i') = 29 BEGIN SELECT RAISE(ABORT, 'refused'); END");
+        }
+        List<MetadataRecord> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            batch.add(MetadataRecord.builder("m", Stage.COMPLIANCE, "assessed").put("framework", "GDPR").put("i", i)
+                    .timestamp(T0).build());
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> storage.saveAll(batch))
+                .hasMessageContaining("nothing from this call was stored");
+        MetadataRecord next = MetadataRecord.builder("m", Stage.COMPLIANCE, "assessed").put("framework", "HIPAA")
+                .timestamp(T0).build();
+        storage.save(next);
+        try (Connection c = sql(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT (SELECT group_concat(id) FROM metadata),"
+                        + " (SELECT group_concat(record_id) FROM compliance_events)")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).as("rows of the failed call").isEqualTo(next.id().toString());
+            assertThat(rs.getString(2)).isEqualTo(next.id().toString());
+        }
+    }
+
+    @Test
     void erasedRecordsAreGoneAndLeaveNoReadableCopyInTheFiles() throws Exception {
         MetadataRecord keep = rich("m", Stage.TRAINING, T0);
         MetadataRecord gone = MetadataRecord.builder("m", Stage.INFERENCE, "prediction").timestamp(T0)

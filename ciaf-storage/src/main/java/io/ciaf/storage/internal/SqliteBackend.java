@@ -178,6 +178,9 @@ public final class SqliteBackend implements MetadataBackend {
             rollbackQuietly();
             throw new MetadataStorageException("cannot save " + records.size() + " records to " + db + ": "
                     + e.getMessage() + "; nothing from this call was stored", e);
+        } catch (RuntimeException e) {
+            rollbackQuietly(); // earlier chunks were inserted in this transaction: undo them too
+            throw e;
         } finally {
             lock.unlock();
         }
@@ -415,6 +418,8 @@ public final class SqliteBackend implements MetadataBackend {
 
     private void rollbackQuietly() {
         try {
+            insert.clearBatch(); // rows bound but not yet inserted must not go in with the next call
+            insertCompliance.clearBatch();
             connection.rollback();
         } catch (SQLException ignored) {
             // the connection is unusable; the next call reports it
