@@ -62,6 +62,10 @@ public class MacroOverheadBenchmark {
     @Param({"off", "on"})
     public String agent;
 
+    /** {@code capture.pipeline_priority} of the service with the agent: {@code low} (the default) or {@code idle}. */
+    @Param({"low"})
+    public String priority;
+
     private Process service;
     private Path dir;
     private HttpClient http;
@@ -79,7 +83,7 @@ public class MacroOverheadBenchmark {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (agent.equals("on")) {
             cmd.addAll(List.of("-javaagent:" + AGENT, "-Dciaf.home=" + dir.resolve("home"),
-                    "-Dciaf.capture.inference_receipts=hmac"));
+                    "-Dciaf.capture.inference_receipts=hmac", "-Dciaf.capture.pipeline_priority=" + priority));
         }
         cmd.addAll(List.of("-XX:StartFlightRecording=filename=" + dir.resolve("service.jfr")
                 // every second, not only at chunk ends: a thread that ends before the recording does (CIAF's

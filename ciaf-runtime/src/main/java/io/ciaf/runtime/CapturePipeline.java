@@ -106,10 +106,13 @@ final class CapturePipeline implements Runnable {
 
     private void commit(List<MetadataCapture> events) {
         List<MetadataRecord> records = new ArrayList<>(events.size());
+        java.time.Instant now = java.time.Instant.now();
+        long nowNanos = System.nanoTime();
         for (MetadataCapture e : events) {
             CpuSlices.pause();
             try {
-                MetadataRecord.Builder b = MetadataRecord.builder(e.model, e.stage, e.event).timestamp(e.start);
+                MetadataRecord.Builder b = MetadataRecord.builder(e.model, e.stage, e.event)
+                        .timestamp(e.start(now, nowNanos));
                 e.putRecordMetadata(b);
                 b.id(e.id()); // made here, off the application thread, when nobody asked for it before
                 if (e.version != null && !e.version.isEmpty()) {

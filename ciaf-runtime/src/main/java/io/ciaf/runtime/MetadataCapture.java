@@ -34,7 +34,10 @@ public final class MetadataCapture implements AutoCloseable {
     /** Made on first use: most captures never need theirs on the application thread. */
     UUID id;
     final UUID parentId;
-    final Instant start;
+    /**
+     * When the capture opened, on the monotonic clock; the pipeline turns it into the record's wall-clock time
+     * ({@link #start(Instant, long)}), so the application thread reads one clock, not two.
+     */
     private final long startNanos;
     final String model;
     final String version;
@@ -83,16 +86,23 @@ public final class MetadataCapture implements AutoCloseable {
         this.durable = sync && runtime != null ? new CountDownLatch(1) : null;
         if (runtime == null) {
             this.parentId = null;
-            this.start = null;
             this.startNanos = 0;
             this.previous = null;
             return;
         }
-        this.start = Instant.now();
         this.startNanos = System.nanoTime();
         this.previous = CURRENT.get();
         this.parentId = previous == null || previous.runtime == null ? null : previous.id();
         CURRENT.set(this);
+    }
+
+    /**
+     * The wall-clock time the capture opened, from a reading of both clocks taken later ({@code now} on the
+     * wall clock, {@code nowNanos} on the monotonic one): records of one batch keep their order even if the
+     * wall clock is set back meanwhile.
+     */
+    Instant start(Instant now, long nowNanos) {
+        return now.minusNanos(nowNanos - startNanos);
     }
 
     /** The capture innermost on this thread, or a no-op one: lets code inside a captured method add values. */

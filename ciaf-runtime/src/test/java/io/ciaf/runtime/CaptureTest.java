@@ -71,6 +71,33 @@ class CaptureTest {
     }
 
     @Test
+    void aRecordIsTimedWhenItsCaptureOpensNotWhenItIsCommitted() throws Exception {
+        start();
+        java.time.Instant before = java.time.Instant.now();
+        UUID first;
+        UUID second;
+        try (MetadataCapture c = Ciaf.capture("timing", Stage.INFERENCE, "slow")) {
+            first = c.id();
+            Thread.sleep(200);
+        }
+        java.time.Instant between = java.time.Instant.now();
+        try (MetadataCapture c = Ciaf.capture("timing", Stage.INFERENCE, "fast")) {
+            second = c.id();
+        }
+        Thread.sleep(200);
+        Ciaf.shutdown();
+        try (MetadataStorage storage = MetadataStorage.open(home.resolve("metadata"), "sqlite")) {
+            java.time.Instant one = storage.get(first).orElseThrow().timestamp();
+            java.time.Instant two = storage.get(second).orElseThrow().timestamp();
+            // opened right after 'before' and right after 'between'; the first closed 200 ms after it opened,
+            // and both were committed later still
+            assertThat(one).isBetween(before.minusMillis(5), before.plusMillis(150));
+            assertThat(two).isBetween(between.minusMillis(5), between.plusMillis(150));
+            assertThat(java.time.Duration.between(one, two)).isGreaterThanOrEqualTo(java.time.Duration.ofMillis(200));
+        }
+    }
+
+    @Test
     void capturesGoToTheLedgerAndTheBackendWithParentsAndCurrentValues() throws Exception {
         start();
         UUID outer;
