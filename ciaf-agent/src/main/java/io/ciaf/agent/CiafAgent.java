@@ -101,10 +101,16 @@ public final class CiafAgent {
                         Advice.to(CaptureAdvice.class).on(methods(config.methods()))));
     }
 
+    /**
+     * The application's own Byte Buddy package. Built at run time: shading rewrites a literal "net.bytebuddy."
+     * to the agent's relocated copy, whose classes "io.ciaf.agent." covers already.
+     */
+    private static final String BYTE_BUDDY = String.join(".", "net", "bytebuddy", "");
+
     /** JDK internals, Byte Buddy, AspectJ, CIAF itself and other agents are never touched. */
     static ElementMatcher.Junction<TypeDescription> ignored() {
         return nameStartsWith("java.").or(nameStartsWith("javax.")).or(nameStartsWith("jdk."))
-                .or(nameStartsWith("sun.")).or(nameStartsWith("com.sun.")).or(nameStartsWith("net.bytebuddy."))
+                .or(nameStartsWith("sun.")).or(nameStartsWith("com.sun.")).or(nameStartsWith(BYTE_BUDDY))
                 .or(nameStartsWith("org.aspectj.")).or(nameStartsWith("io.ciaf.agent."))
                 .or(nameStartsWith("io.ciaf.runtime.")).or(nameStartsWith("io.ciaf.anchor."))
                 .or(nameStartsWith("io.ciaf.retention.")).or(nameStartsWith("io.ciaf.compliance."))

@@ -47,7 +47,9 @@ class AgentRouteIT extends CaptureRouteContract {
         Files.writeString(home.resolve("ciaf.json"), """
                 {"capture": {"methods": [
                   {"class": "com.example.thirdparty.Regression", "methods": ["fit", "predict"], "subtypes": true,
-                   "model": "credit", "stage": "training", "event": "library_call"}]}}
+                   "model": "credit", "stage": "training", "event": "library_call"},
+                  {"class": "net.bytebuddy.example.Lookalike", "methods": ["run"],
+                   "model": "credit", "stage": "training", "event": "never_captured"}]}}
                 """);
         String app = "com.example.host.ThirdPartyApp";
         AgentJvms.Run without = AgentJvms.run(AgentJvms.builder(AgentJvms.defaultJava(), List.of(), application(),
