@@ -10,8 +10,9 @@ import java.util.Locale;
 /**
  * A diagnostic, not a JMH benchmark: one closed-loop client for a {@code samples/micronaut-inference} service
  * started by hand (so that the service's threads can be inspected, re-prioritised or pinned while it runs), with
- * the same requests as {@link MacroOverheadBenchmark}. It prints the request rate over the whole run and the
- * p50, p95 and p99 latency of its second half (the first is warm-up). Run from the repository root:
+ * the same requests as {@link MacroOverheadBenchmark}. It prints the request rate over the whole run and, for its
+ * second half (the first is warm-up), the mean and p50 to p99.9 latency and the share of the time spent in
+ * requests over 1 ms. Run from the repository root:
  *
  * <pre>
  * java [-javaagent:ciaf-agent/target/ciaf-agent.jar -Dciaf.home=/tmp/h -Dciaf.capture.inference_receipts=hmac] \

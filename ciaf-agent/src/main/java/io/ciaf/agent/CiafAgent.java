@@ -67,7 +67,7 @@ public final class CiafAgent {
                 System.setProperty(net.bytebuddy.dynamic.Nexus.PROPERTY, "true");
             }
             try {
-                build(config, retransform).installOn(instrumentation);
+                build(config, retransform, debug).installOn(instrumentation);
             } finally {
                 if (nexusOff) {
                     System.clearProperty(net.bytebuddy.dynamic.Nexus.PROPERTY);
@@ -82,7 +82,7 @@ public final class CiafAgent {
         }
     }
 
-    private static AgentBuilder build(CiafConfig config, boolean retransform) {
+    private static AgentBuilder build(CiafConfig config, boolean retransform, boolean debug) {
         // At premain almost nothing of the application is loaded yet, so scanning loaded classes for
         // retransformation would only cost start-up time.
         return new AgentBuilder.Default(new net.bytebuddy.ByteBuddy()
@@ -94,7 +94,8 @@ public final class CiafAgent {
                 .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE) // inline advice: nothing to initialize
                 .with(new ReportingListener())
-                .with(Boolean.getBoolean("ciaf.agent.debug") ? AgentBuilder.Listener.StreamWriting.toSystemError().withTransformationsOnly() : AgentBuilder.Listener.NoOp.INSTANCE)
+                .with(debug ? AgentBuilder.Listener.StreamWriting.toSystemError().withTransformationsOnly()
+                        : AgentBuilder.Listener.NoOp.INSTANCE)
                 .ignore(ignored())
                 .type(types(config.methods()))
                 .transform((builder, type, loader, module, domain) -> builder.visit(

@@ -80,6 +80,7 @@ final class LedgerDatabase implements AutoCloseable {
     private PreparedStatement byKeys;
     private PreparedStatement insert;
     private PreparedStatement insertPayload;
+    private io.ciaf.storage.internal.InsertChunks inserts;
 
     private LedgerDatabase(Path file, Connection connection, boolean writeOnceIntact) {
         this.file = file;
@@ -303,6 +304,9 @@ final class LedgerDatabase implements AutoCloseable {
                 rs.getBytes(6), rs.getBytes(7));
     }
 
+    /** Idempotency keys looked up per query. */
+    private static final int KEY_CHUNK = 64;
+
     /**
      * The entries holding any of {@code keys}, by key: the keys go in as a JSON array, so the statement is
      * prepared once per connection rather than once per batch (preparing it, with a placeholder per key, cost
@@ -337,6 +341,7 @@ final class LedgerDatabase implements AutoCloseable {
                     + " payload_hash, prev_hash, entry_hash, subtree_hashes, idempotency_key)"
                     + " VALUES (?,?,?,?,?,?,?,?)");
             insertPayload = connection.prepareStatement("INSERT INTO payloads (position, payload) VALUES (?,?)");
+            inserts = new io.ciaf.storage.internal.InsertChunks(insert, insertPayload);
         }
         insert.setLong(1, position);
         insert.setLong(2, timestamp);
@@ -350,35 +355,18 @@ final class LedgerDatabase implements AutoCloseable {
         insertPayload.setLong(1, position);
         insertPayload.setBytes(2, payload);
         insertPayload.addBatch();
-        if (++pendingInserts == INSERT_CHUNK) {
-            flushInserts(); // in chunks, so that the appending thread yields between them
-            io.ciaf.api.internal.CpuSlices.pause();
-        }
+        inserts.added();
     }
 
-    /** Rows inserted per statement execution; {@link io.ciaf.api.internal.CpuSlices} explains why not all. */
-    private static final int INSERT_CHUNK = 16;
-    /** Idempotency keys looked up per query. */
-    private static final int KEY_CHUNK = 64;
-    private int pendingInserts;
-
     void flushInserts() throws SQLException {
-        pendingInserts = 0;
-        if (insert != null) {
-            insert.executeBatch();
-            insertPayload.executeBatch();
+        if (inserts != null) {
+            inserts.flush();
         }
     }
 
     void discardInserts() {
-        if (insert != null) {
-            pendingInserts = 0;
-            try {
-                insert.clearBatch();
-                insertPayload.clearBatch();
-            } catch (SQLException ignored) {
-                // the statement is unusable anyway; the transaction is rolled back
-            }
+        if (inserts != null) {
+            inserts.discard();
         }
     }
 

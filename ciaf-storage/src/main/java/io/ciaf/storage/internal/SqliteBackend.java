@@ -76,9 +76,6 @@ public final class SqliteBackend implements MetadataBackend {
             "CREATE INDEX IF NOT EXISTS idx_compliance_model ON compliance_events(model_name, framework, timestamp_ns);",
             "CREATE INDEX IF NOT EXISTS idx_compliance_time ON compliance_events(timestamp_ns);");
 
-    /** Records inserted per statement execution. */
-    private static final int INSERT_CHUNK = 16;
-
     private static final String COLUMNS = "id, model_name, model_version, stage, event_type, timestamp, timestamp_ns,"
             + " details, metadata_json, metadata_hash, trace_id, parent_id, actor, validation_errors";
 
@@ -88,6 +85,7 @@ public final class SqliteBackend implements MetadataBackend {
     private final ReentrantLock lock = new ReentrantLock();
     private final PreparedStatement insert;
     private final PreparedStatement insertCompliance;
+    private final InsertChunks inserts;
     private volatile boolean closed;
 
     SqliteBackend(Path directory, Consumer<StorageProblem> problems) {
@@ -114,6 +112,7 @@ public final class SqliteBackend implements MetadataBackend {
             insertCompliance = connection.prepareStatement("INSERT INTO compliance_events (record_id, model_name,"
                     + " model_version, framework, compliance_score, event_type, timestamp, timestamp_ns)"
                     + " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(record_id) DO NOTHING");
+            inserts = new InsertChunks(insert, insertCompliance); // metadata rows first: compliance rows refer to them
         } catch (SQLException e) {
             closeQuietly();
             throw new MetadataStorageException("cannot set up SQLite database " + db + ": " + e.getMessage(), e);
@@ -140,17 +139,7 @@ public final class SqliteBackend implements MetadataBackend {
         lock.lock();
         try {
             ensureOpen();
-            int pending = 0;
             for (MetadataRecord r : records) {
-                if (pending == INSERT_CHUNK) {
-                    // in chunks, so that this thread yields between them (see CpuSlices); metadata rows
-                    // first, as the compliance rows refer to them
-                    insert.executeBatch();
-                    insertCompliance.executeBatch();
-                    pending = 0;
-                    io.ciaf.api.internal.CpuSlices.pause();
-                }
-                pending++;
                 bind(r);
                 insert.addBatch();
                 String framework = complianceFramework(r);
@@ -170,9 +159,9 @@ public final class SqliteBackend implements MetadataBackend {
                     insertCompliance.setLong(8, nanos(r.timestamp()));
                     insertCompliance.addBatch();
                 }
+                inserts.added();
             }
-            insert.executeBatch();
-            insertCompliance.executeBatch();
+            inserts.flush();
             connection.commit();
         } catch (SQLException e) {
             rollbackQuietly();
@@ -418,8 +407,7 @@ public final class SqliteBackend implements MetadataBackend {
 
     private void rollbackQuietly() {
         try {
-            insert.clearBatch(); // rows bound but not yet inserted must not go in with the next call
-            insertCompliance.clearBatch();
+            inserts.discard(); // rows bound but not yet inserted must not go in with the next call
             connection.rollback();
         } catch (SQLException ignored) {
             // the connection is unusable; the next call reports it
