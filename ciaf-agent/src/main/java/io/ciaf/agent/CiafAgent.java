@@ -10,8 +10,6 @@ import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isMethod;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
-import static net.bytebuddy.matcher.ElementMatchers.nameContains;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.none;
@@ -22,8 +20,6 @@ import java.util.List;
 
 import io.ciaf.runtime.Ciaf;
 import io.ciaf.runtime.CiafConfig;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -59,19 +55,10 @@ public final class CiafAgent {
                 return; // Ciaf.start has said why
             }
             long t2 = System.nanoTime();
-            // Byte Buddy's Nexus (a class it injects into the system class loader to run live type initializers)
-            // is never used by inline advice, yet the builder made it: about 370 ms of a 550 ms premain on a
-            // two-core VM. Off for our shaded copy only (the property name is relocated with it), then cleared.
-            boolean nexusOff = System.getProperty(net.bytebuddy.dynamic.Nexus.PROPERTY) == null;
-            if (nexusOff) {
-                System.setProperty(net.bytebuddy.dynamic.Nexus.PROPERTY, "true");
-            }
-            try {
-                build(config, retransform, debug).installOn(instrumentation);
-            } finally {
-                if (nexusOff) {
-                    System.clearProperty(net.bytebuddy.dynamic.Nexus.PROPERTY);
-                }
+            CaptureTransformer transformer = new CaptureTransformer(config.methods(), debug);
+            instrumentation.addTransformer(transformer, retransform);
+            if (retransform) {
+                transformer.retransformLoaded(instrumentation);
             }
             if (debug) {
                 System.err.printf("[ciaf] agent installed: configuration %d ms, runtime %d ms, instrumentation %d ms%n",
@@ -82,26 +69,6 @@ public final class CiafAgent {
         }
     }
 
-    private static AgentBuilder build(CiafConfig config, boolean retransform, boolean debug) {
-        // At premain almost nothing of the application is loaded yet, so scanning loaded classes for
-        // retransformation would only cost start-up time.
-        return new AgentBuilder.Default(new net.bytebuddy.ByteBuddy()
-                .with(net.bytebuddy.dynamic.scaffold.TypeValidation.DISABLED))
-                .disableClassFormatChanges()
-                .with(retransform ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
-                        : AgentBuilder.RedefinitionStrategy.DISABLED)
-                .with(AgentBuilder.PoolStrategy.Default.FAST)
-                .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE) // inline advice: nothing to initialize
-                .with(new ReportingListener())
-                .with(debug ? AgentBuilder.Listener.StreamWriting.toSystemError().withTransformationsOnly()
-                        : AgentBuilder.Listener.NoOp.INSTANCE)
-                .ignore(ignored())
-                .type(types(config.methods()))
-                .transform((builder, type, loader, module, domain) -> builder.visit(
-                        Advice.to(CaptureAdvice.class).on(methods(config.methods()))));
-    }
-
     /**
      * The application's own Byte Buddy package. Built at run time: shading rewrites a literal "net.bytebuddy."
      * to the agent's relocated copy, whose classes "io.ciaf.agent." covers already.
@@ -109,18 +76,19 @@ public final class CiafAgent {
     private static final String BYTE_BUDDY = String.join(".", "net", "bytebuddy", "");
 
     /** JDK internals, Byte Buddy, AspectJ, CIAF itself and other agents are never touched. */
-    static ElementMatcher.Junction<TypeDescription> ignored() {
-        return nameStartsWith("java.").or(nameStartsWith("javax.")).or(nameStartsWith("jdk."))
-                .or(nameStartsWith("sun.")).or(nameStartsWith("com.sun.")).or(nameStartsWith(BYTE_BUDDY))
-                .or(nameStartsWith("org.aspectj.")).or(nameStartsWith("io.ciaf.agent."))
-                .or(nameStartsWith("io.ciaf.runtime.")).or(nameStartsWith("io.ciaf.anchor."))
-                .or(nameStartsWith("io.ciaf.retention.")).or(nameStartsWith("io.ciaf.compliance."))
-                .or(nameStartsWith("io.ciaf.webhook."))
-                .or(nameStartsWith("io.ciaf.storage."))
-                .or(nameStartsWith("io.ciaf.ledger.")).or(nameStartsWith("io.ciaf.api."))
-                .or(nameStartsWith("io.opentelemetry.javaagent.")).or(nameStartsWith("co.elastic.apm."))
-                .or(nameStartsWith("com.newrelic.")).or(nameStartsWith("com.datadog.")).or(nameStartsWith("datadog."))
-                .or(nameContains("$$Lambda")).or(nameContains("$Proxy")).or(isSynthetic());
+    private static final String[] IGNORED_PREFIXES = {"java.", "javax.", "jdk.", "sun.", "com.sun.", BYTE_BUDDY,
+        "org.aspectj.", "io.ciaf.agent.", "io.ciaf.runtime.", "io.ciaf.anchor.", "io.ciaf.retention.",
+        "io.ciaf.compliance.", "io.ciaf.webhook.", "io.ciaf.storage.", "io.ciaf.ledger.", "io.ciaf.api.",
+        "io.opentelemetry.javaagent.", "co.elastic.apm.", "com.newrelic.", "com.datadog.", "datadog."};
+
+    /** By name alone, before anything is parsed: also generated lambda and proxy classes. */
+    static boolean ignoredName(String className) {
+        for (String prefix : IGNORED_PREFIXES) {
+            if (className.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return className.contains("$$Lambda") || className.contains("$Proxy");
     }
 
     static ElementMatcher.Junction<TypeDescription> types(List<CiafConfig.MethodRule> rules) {
@@ -145,18 +113,5 @@ public final class CiafAgent {
                         .or(isPublic().and(isDeclaredBy(isAnnotatedWith(named(ANNOTATION))))
                                 .and(not(namedOneOf("toString", "hashCode", "equals"))))
                         .or(ofRules));
-    }
-
-    /** Reports each instrumentation failure once; never throws. */
-    static final class ReportingListener extends AgentBuilder.Listener.Adapter {
-        private final java.util.Set<String> reported = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-        @Override
-        public void onError(String typeName, ClassLoader classLoader, net.bytebuddy.utility.JavaModule module,
-                boolean loaded, Throwable throwable) {
-            if (reported.add(typeName)) {
-                System.err.println("[ciaf] cannot instrument " + typeName + " (it runs uninstrumented): " + throwable);
-            }
-        }
     }
 }

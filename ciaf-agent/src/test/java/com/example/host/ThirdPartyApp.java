@@ -15,7 +15,7 @@ public final class ThirdPartyApp {
         System.out.println("describe: " + r.describe());
         System.out.println("ridge: " + new Regression.Ridge().predict(5));
         System.out.println("lookalike: " + new net.bytebuddy.example.Lookalike().run());
-        // the agent leaves no system property behind (it switches off Byte Buddy's Nexus while it installs)
+        // the agent leaves no Byte Buddy system property behind
         System.out.println("properties: " + System.getProperties().stringPropertyNames().stream()
                 .filter(n -> n.contains("bytebuddy") || n.contains("nexus")).sorted().toList());
     }

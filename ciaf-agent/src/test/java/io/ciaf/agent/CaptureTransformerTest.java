@@ -1,0 +1,138 @@
+package io.ciaf.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import io.ciaf.runtime.CiafConfig;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.pool.TypePool;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent's transformer on real class files from this module's test classes: which classes it changes, that a
+ * changed class keeps its shape (so it can be retransformed), and that a class it cannot read is reported once
+ * and loads unchanged. The behaviour of instrumented code is checked in real JVMs by {@link AgentRouteIT}.
+ */
+class CaptureTransformerTest {
+
+    private static final ClassLoader LOADER = CaptureTransformerTest.class.getClassLoader();
+
+    private static byte[] classFile(String name) throws IOException {
+        try (InputStream in = LOADER.getResourceAsStream(name.replace('.', '/') + ".class")) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static byte[] transform(CaptureTransformer t, String name) throws IOException {
+        return t.transform(null, LOADER, name.replace('.', '/'), null, null, classFile(name));
+    }
+
+    private static CiafConfig.MethodRule rule(String className, boolean subtypes) {
+        return new CiafConfig.MethodRule(className, List.of("fit", "predict", "run"), subtypes, "credit", "training",
+                "library_call");
+    }
+
+    /** Everything a retransformation may not change: members, their signatures and modifiers, the hierarchy. */
+    private static List<String> shape(String name, byte[] classFile) {
+        TypeDescription type = TypePool.Default.of(new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name,
+                classFile), ClassFileLocator.ForClassLoader.of(LOADER))).describe(name).resolve();
+        List<String> out = new java.util.ArrayList<>();
+        out.add(type.getModifiers() + " " + type.getSuperClass() + " " + type.getInterfaces());
+        type.getDeclaredFields().forEach(f -> out.add(f.getModifiers() + " " + f.getDescriptor() + " " + f.getName()));
+        for (MethodDescription.InDefinedShape m : type.getDeclaredMethods()) {
+            out.add(m.getModifiers() + " " + m.getInternalName() + m.getDescriptor());
+        }
+        return out;
+    }
+
+    private static boolean calls(byte[] classFile, String internalName) {
+        return CaptureTransformer.contains(classFile, internalName.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void annotatedClassesAreInstrumentedAndKeepTheirShape() throws IOException {
+        CaptureTransformer t = new CaptureTransformer(List.of(), false);
+        for (String name : List.of("com.example.host.HostApp$Scorer", "com.example.host.HostApp$Methods",
+                "com.example.host.HostApp$Deployment")) {
+            byte[] before = classFile(name);
+            byte[] after = transform(t, name);
+            assertThat(after).as(name).isNotNull();
+            assertThat(calls(before, "io/ciaf/runtime/CaptureHooks")).isFalse();
+            assertThat(calls(after, "io/ciaf/runtime/CaptureHooks")).as(name).isTrue();
+            assertThat(shape(name, after)).as(name).isEqualTo(shape(name, before));
+        }
+    }
+
+    @Test
+    void classesWithoutTheAnnotationOrARuleAreLeftAlone() throws IOException {
+        CaptureTransformer t = new CaptureTransformer(List.of(), false);
+        assertThat(transform(t, "com.example.host.HostApp$Hostile")).isNull();
+        assertThat(transform(t, "com.example.thirdparty.Regression")).isNull();
+    }
+
+    @Test
+    void aClassNamedInConfigurationIsInstrumentedWithoutAnnotation() throws IOException {
+        CaptureTransformer exact = new CaptureTransformer(List.of(rule("com.example.thirdparty.Regression", false)),
+                false);
+        assertThat(transform(exact, "com.example.thirdparty.Regression")).isNotNull();
+        assertThat(transform(exact, "com.example.thirdparty.Regression$Ridge")).isNull();
+
+        CaptureTransformer subtypes = new CaptureTransformer(List.of(rule("com.example.thirdparty.Regression", true)),
+                false);
+        byte[] ridge = transform(subtypes, "com.example.thirdparty.Regression$Ridge");
+        assertThat(ridge).isNotNull();
+        assertThat(calls(ridge, "io/ciaf/runtime/CaptureHooks")).isTrue();
+        assertThat(shape("com.example.thirdparty.Regression$Ridge", ridge))
+                .isEqualTo(shape("com.example.thirdparty.Regression$Ridge",
+                        classFile("com.example.thirdparty.Regression$Ridge")));
+    }
+
+    @Test
+    void ignoredPackagesAreNeverTouchedEvenWhenConfigurationNamesThem() throws IOException {
+        CaptureTransformer t = new CaptureTransformer(List.of(rule("net.bytebuddy.example.Lookalike", false),
+                rule("io.ciaf.agent.CaptureTransformerTest", false)), false);
+        assertThat(transform(t, "net.bytebuddy.example.Lookalike")).isNull();
+        assertThat(transform(t, "io.ciaf.agent.CaptureTransformerTest")).isNull();
+        assertThat(CiafAgent.ignoredName("com.example.Foo$$Lambda$14")).isTrue();
+        assertThat(CiafAgent.ignoredName("jdk.proxy1.$Proxy7")).isTrue();
+        assertThat(CiafAgent.ignoredName("com.example.host.HostApp")).isFalse();
+    }
+
+    @Test
+    void aClassFileThatCannotBeReadIsReportedOnceAndLoadsUnchanged() {
+        CaptureTransformer t = new CaptureTransformer(List.of(), false);
+        // Not a class file, but it mentions the annotation, so the transformer has to parse it to decide.
+        byte[] broken = "\u00ca\u00fe garbage Lio/ciaf/api/CaptureMetadata; garbage".getBytes(StandardCharsets.ISO_8859_1);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(t.transform(null, LOADER, "com/example/Broken", null, null, broken)).isNull();
+            assertThat(t.transform(null, LOADER, "com/example/Broken", null, null, broken)).isNull();
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).singleElement().asString()
+                .startsWith("[ciaf] cannot instrument com.example.Broken (it runs uninstrumented): ");
+    }
+
+    @Test
+    void theAnnotationIsFoundAnywhereInAClassFileAndNowhereElse() {
+        byte[] pattern = "Lio/ciaf/api/CaptureMetadata;".getBytes(StandardCharsets.US_ASCII);
+        assertThat(CaptureTransformer.contains("xxLio/ciaf/api/CaptureMetadata;".getBytes(StandardCharsets.US_ASCII),
+                pattern)).isTrue();
+        assertThat(CaptureTransformer.contains("Lio/ciaf/api/CaptureMetadata;".getBytes(StandardCharsets.US_ASCII),
+                pattern)).isTrue();
+        assertThat(CaptureTransformer.contains("LLio/ciaf/api/CaptureMetadata".getBytes(StandardCharsets.US_ASCII),
+                pattern)).isFalse();
+        assertThat(CaptureTransformer.contains(new byte[3], pattern)).isFalse();
+    }
+}
