@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.ciaf.runtime.CaptureHooks;
 import io.ciaf.runtime.CiafConfig;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
@@ -43,6 +44,7 @@ final class CaptureTransformer implements ClassFileTransformer {
     private final boolean debug;
     /** Built on first use: reading the advice class is start-up time an application without captures never needs. */
     private volatile AsmVisitorWrapper advice;
+    private volatile boolean callsComing;
     /** Set while this thread transforms: classes loaded meanwhile (by Byte Buddy, by a class loader) pass through. */
     private final ThreadLocal<Boolean> busy = new ThreadLocal<>();
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
@@ -69,12 +71,18 @@ final class CaptureTransformer implements ClassFileTransformer {
             return null;
         }
         String name = internalName.replace('/', '.');
-        if (CiafAgent.ignoredName(name) || !(subtypeRules || namedClasses.contains(name)
-                || contains(classFile, ANNOTATION_DESCRIPTOR))) {
+        if (CiafAgent.ignoredName(name)) {
+            return null;
+        }
+        boolean likely = namedClasses.contains(name) || contains(classFile, ANNOTATION_DESCRIPTOR);
+        if (!likely && !subtypeRules) {
             return null;
         }
         busy.set(Boolean.TRUE);
         try {
+            if (likely) {
+                calls(); // before the work below, which is the slowest part of a first instrumentation
+            }
             return instrument(loader, name, classFile);
         } catch (Throwable t) {
             report(name, t);
@@ -93,11 +101,20 @@ final class CaptureTransformer implements ClassFileTransformer {
         if (type.isSynthetic() || !types.matches(type)) {
             return null;
         }
+        calls();
         byte[] out = Weaver.BYTE_BUDDY.decorate(type, locator).visit(advice()).make(pool).getBytes();
         if (debug) {
             System.err.println("[ciaf] instrumented " + name);
         }
         return out;
+    }
+
+    /** Captured calls are coming: CIAF opens its home in the background while the application starts. */
+    private void calls() {
+        if (!callsComing) {
+            callsComing = true;
+            CaptureHooks.capturedClassLoaded();
+        }
     }
 
     private AsmVisitorWrapper advice() {

@@ -105,6 +105,24 @@ class AgentRouteIT extends CaptureRouteContract {
     }
 
     @Test
+    void theHomeOpensWhenAClassWithCapturedMethodsLoadsNotAtItsFirstCall() throws Exception {
+        // So that the first call (in sync mode), or the exit of a short JVM, does not wait for the home to open.
+        Path home = dir.resolve("home");
+        AgentJvms.Run run = captured(AgentJvms.defaultJava(), Map.of("CIAF_HOME", home.toString()),
+                "com.example.host.EarlyOpenApp", home.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("ledger before any call: true\n");
+        List<String> types = new ArrayList<>();
+        try (AuditLedger ledger = AuditLedger.open(home)) {
+            ledger.verify();
+            for (long p = 0; p < ledger.size(); p++) {
+                types.add(ledger.entry(p).orElseThrow().type());
+            }
+        }
+        assertThat(types).contains("SESSION_START", "SESSION_END").doesNotContain("METADATA");
+    }
+
+    @Test
     void codeInsideAnInstrumentedMethodAddsValuesToItsRecordThroughCiafCurrent() throws Exception {
         Path home = dir.resolve("home");
         // An application that calls Ciaf.current() depends on ciaf-runtime, so it has CIAF's jars itself.

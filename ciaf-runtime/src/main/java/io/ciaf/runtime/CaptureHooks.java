@@ -57,6 +57,22 @@ public final class CaptureHooks {
             null, CaptureMode.DEFAULT, false, false);
 
     /**
+     * Called by the agent when the first class with captured methods has loaded: CIAF opens its home in the
+     * background now, while the application is still starting, instead of at the first captured call (which
+     * the call itself, in {@code sync} mode, or the exit of a short JVM would otherwise wait for). Never throws.
+     */
+    public static void capturedClassLoaded() {
+        try {
+            CiafRuntime r = Ciaf.runtime();
+            if (r != null) {
+                r.openSoon();
+            }
+        } catch (Throwable t) {
+            // the first captured call opens it instead
+        }
+    }
+
+    /**
      * Called on entry to a captured method.
      *
      * @param type the declaring class

@@ -46,8 +46,9 @@ final class CiafRuntime {
     }
 
     /**
-     * A runtime that opens the home when the first record arrives: an application that captures nothing
-     * pays nothing at start or exit, and leaves no session behind.
+     * A runtime that opens the home when the first record arrives, or earlier when the agent has loaded a class
+     * with captured methods ({@link #openSoon}): an application that captures nothing pays nothing at start or
+     * exit, and leaves no session behind.
      */
     static CiafRuntime start(CiafConfig config) {
         return new CiafRuntime(config);
@@ -64,6 +65,11 @@ final class CiafRuntime {
                 }
             }
         }
+    }
+
+    /** Opens the home in the background now rather than at the first record. */
+    void openSoon() {
+        ensureStarted();
     }
 
     private void run() {
