@@ -5,6 +5,7 @@ import java.lang.instrument.Instrumentation;
 import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +39,7 @@ final class CaptureTransformer implements ClassFileTransformer {
     private final ElementMatcher<TypeDescription> types;
     private final ElementMatcher<MethodDescription> methods;
     /** Classes named in configuration without subtypes: a name check decides for them. */
-    private final Set<String> namedClasses = ConcurrentHashMap.newKeySet();
+    private final Set<String> namedClasses;
     /** A rule that counts subtypes needs each class's hierarchy, so no class can be skipped by its bytes. */
     private final boolean subtypeRules;
     private final boolean debug;
@@ -53,13 +54,15 @@ final class CaptureTransformer implements ClassFileTransformer {
         this.types = CiafAgent.types(rules);
         this.methods = CiafAgent.methods(rules);
         boolean subtypes = false;
+        Set<String> named = new HashSet<>();
         for (CiafConfig.MethodRule rule : rules) {
             if (rule.subtypes()) {
                 subtypes = true;
             } else {
-                namedClasses.add(rule.className());
+                named.add(rule.className());
             }
         }
+        this.namedClasses = Set.copyOf(named);
         this.subtypeRules = subtypes;
         this.debug = debug;
     }
