@@ -36,6 +36,8 @@ final class CaptureTransformer implements ClassFileTransformer {
     private static final byte[] ANNOTATION_DESCRIPTOR = ("L" + CiafAgent.ANNOTATION.replace('.', '/') + ";")
             .getBytes(StandardCharsets.US_ASCII);
 
+    private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
+
     private final ElementMatcher<TypeDescription> types;
     private final ElementMatcher<MethodDescription> methods;
     /** Classes named in configuration without subtypes: a name check decides for them. */
@@ -70,8 +72,9 @@ final class CaptureTransformer implements ClassFileTransformer {
     @Override
     public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
             ProtectionDomain domain, byte[] classFile) {
-        if (internalName == null || classFile == null || busy.get() != null) {
-            return null;
+        if (internalName == null || classFile == null || busy.get() != null || loader == null
+                || loader == PLATFORM) {
+            return null; // the boot and platform class loaders cannot see CIAF's runtime, so nothing to call there
         }
         String name = internalName.replace('/', '.');
         if (CiafAgent.ignoredName(name)) {

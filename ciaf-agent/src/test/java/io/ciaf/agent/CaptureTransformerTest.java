@@ -96,11 +96,18 @@ class CaptureTransformerTest {
     }
 
     @Test
-    void ignoredPackagesAreNeverTouchedEvenWhenConfigurationNamesThem() throws IOException {
+    void ignoredPackagesAndLoadersAreNeverTouchedEvenWhenConfigurationNamesThem() throws IOException {
         CaptureTransformer t = new CaptureTransformer(List.of(rule("net.bytebuddy.example.Lookalike", false),
                 rule("io.ciaf.agent.CaptureTransformerTest", false)), false);
         assertThat(transform(t, "net.bytebuddy.example.Lookalike")).isNull();
         assertThat(transform(t, "io.ciaf.agent.CaptureTransformerTest")).isNull();
+        // Classes of the boot and platform class loaders cannot see CIAF's runtime.
+        byte[] scorer = classFile("com.example.host.HostApp$Scorer");
+        CaptureTransformer annotated = new CaptureTransformer(List.of(), false);
+        assertThat(annotated.transform(null, null, "com/example/host/HostApp$Scorer", null, null, scorer)).isNull();
+        assertThat(annotated.transform(null, ClassLoader.getPlatformClassLoader(), "com/example/host/HostApp$Scorer",
+                null, null, scorer)).isNull();
+        assertThat(transform(annotated, "com.example.host.HostApp$Scorer")).isNotNull();
         assertThat(CiafAgent.ignoredName("com.example.Foo$$Lambda$14")).isTrue();
         assertThat(CiafAgent.ignoredName("jdk.proxy1.$Proxy7")).isTrue();
         assertThat(CiafAgent.ignoredName("com.example.host.HostApp")).isFalse();
