@@ -7,7 +7,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.ciaf.runtime.CiafConfig;
 import net.bytebuddy.description.method.MethodDescription;
@@ -44,7 +52,7 @@ class CaptureTransformerTest {
     private static List<String> shape(String name, byte[] classFile) {
         TypeDescription type = TypePool.Default.of(new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name,
                 classFile), ClassFileLocator.ForClassLoader.of(LOADER))).describe(name).resolve();
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         out.add(type.getModifiers() + " " + type.getSuperClass() + " " + type.getInterfaces());
         type.getDeclaredFields().forEach(f -> out.add(f.getModifiers() + " " + f.getDescriptor() + " " + f.getName()));
         for (MethodDescription.InDefinedShape m : type.getDeclaredMethods()) {
@@ -68,6 +76,38 @@ class CaptureTransformerTest {
             assertThat(calls(before, "io/ciaf/runtime/CaptureHooks")).isFalse();
             assertThat(calls(after, "io/ciaf/runtime/CaptureHooks")).as(name).isTrue();
             assertThat(shape(name, after)).as(name).isEqualTo(shape(name, before));
+        }
+    }
+
+    @Test
+    void manyThreadsLoadingCapturedClassesAtOnceAllGetTheSameInstrumentation() throws Exception {
+        // The first instrumentation builds the advice and Byte Buddy lazily: threads racing to it must agree.
+        List<String> names = List.of("com.example.host.HostApp$Scorer", "com.example.host.HostApp$Methods",
+                "com.example.host.HostApp$Deployment");
+        Map<String, byte[]> expected = new HashMap<>();
+        CaptureTransformer reference = new CaptureTransformer(List.of(), false);
+        for (String name : names) {
+            expected.put(name, transform(reference, name));
+        }
+        CaptureTransformer t = new CaptureTransformer(List.of(), false);
+        int threads = 12;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<byte[]>> results = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                String name = names.get(i % names.size());
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return transform(t, name);
+                }));
+            }
+            for (int i = 0; i < threads; i++) {
+                assertThat(results.get(i).get(30, TimeUnit.SECONDS)).as(names.get(i % names.size()))
+                        .isEqualTo(expected.get(names.get(i % names.size())));
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
