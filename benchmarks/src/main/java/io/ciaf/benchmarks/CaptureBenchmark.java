@@ -77,8 +77,8 @@ public class CaptureBenchmark {
 
     /**
      * Each trial starts from an empty home, so that a result does not depend on how many runs came before (the
-     * ledger of {@code callAtPaceWithAgent} had grown to 7.5 GB over a day of runs). The agent opens its home at
-     * the first captured call, which comes after this.
+     * ledger of {@code callAtPaceWithAgent} had grown to 7.5 GB over a day of runs). The agent opens its home when
+     * {@link Target} loads, at the first captured call, which comes after this.
      */
     @Setup(Level.Trial)
     public void emptyHome() throws java.io.IOException {
