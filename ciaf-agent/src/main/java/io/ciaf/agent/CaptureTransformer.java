@@ -119,7 +119,11 @@ final class CaptureTransformer implements ClassFileTransformer {
     private void calls() {
         if (!callsComing) {
             callsComing = true;
-            CaptureHooks.capturedClassLoaded();
+            try {
+                CaptureHooks.capturedClassLoaded();
+            } catch (Throwable t) {
+                // the first captured call opens the home instead; the class is instrumented all the same
+            }
         }
     }
 
