@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ciaf.ledger.AuditLedger;
 import io.ciaf.ledger.LedgerEntry;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The capture suite through {@code -javaagent:target/ciaf-agent.jar} (Byte Buddy). */
@@ -120,6 +121,55 @@ class AgentRouteIT extends CaptureRouteContract {
             }
         }
         assertThat(types).contains("SESSION_START", "SESSION_END").doesNotContain("METADATA");
+    }
+
+    @Test
+    void classFilesCompiledForJava25AreInstrumentedUnderTemurin25() throws Exception {
+        // An application built with --release 25 hands the agent class files of version 69.
+        Path javac = AgentJvms.TEMURIN_25.resolveSibling("javac");
+        Assumptions.assumeTrue(Files.isExecutable(javac), "no Temurin 25 JDK on this machine");
+        Path src = dir.resolve("src").resolve("Greeter25.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, """
+                public final class Greeter25 {
+                    @io.ciaf.api.CaptureMetadata(model = "greeter", stage = io.ciaf.api.Stage.INFERENCE)
+                    static String greet(int n) {
+                        return switch (n) { case 1 -> "one"; default -> "many"; };
+                    }
+
+                    public static void main(String[] args) {
+                        System.out.println(greet(1) + " " + greet(7));
+                    }
+                }
+                """);
+        Path classes = dir.resolve("classes25");
+        String api = AgentJvms.entry("ciaf-api");
+        Process compile = new ProcessBuilder(javac.toString(), "--release", "25", "-cp", api, "-d", classes.toString(),
+                src.toString()).redirectErrorStream(true).start();
+        String compiled = new String(compile.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(compile.waitFor()).as(compiled).isZero();
+        byte[] classFile = Files.readAllBytes(classes.resolve("Greeter25.class"));
+        assertThat((classFile[6] & 0xff) << 8 | classFile[7] & 0xff).as("class file major version").isEqualTo(69);
+
+        Path home = dir.resolve("home");
+        String cp = classes + java.io.File.pathSeparator + api;
+        AgentJvms.Run run = AgentJvms.run(AgentJvms.builder(AgentJvms.TEMURIN_25.toString(), captureJvmArgs(), cp,
+                Map.of("CIAF_HOME", home.toString()), "Greeter25"));
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("one many\n");
+        assertThat(run.err()).doesNotContain("[ciaf]");
+        List<JsonNode> records = new ArrayList<>();
+        try (AuditLedger ledger = AuditLedger.open(home)) {
+            ledger.verify();
+            for (long p = 0; p < ledger.size(); p++) {
+                LedgerEntry e = ledger.entry(p).orElseThrow();
+                if (e.type().equals("METADATA")) {
+                    records.add(new ObjectMapper().readTree(e.payload().orElseThrow()));
+                }
+            }
+        }
+        assertThat(records).extracting(r -> r.get("metadata").get("result").asText()).containsExactly("one", "many");
+        assertThat(records).allSatisfy(r -> assertThat(r.get("model_name").asText()).isEqualTo("greeter"));
     }
 
     @Test
