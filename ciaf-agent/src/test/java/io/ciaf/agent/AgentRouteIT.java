@@ -59,16 +59,7 @@ class AgentRouteIT extends CaptureRouteContract {
         assertThat(with.exit()).as(with.err()).isZero();
         assertThat(with.out()).isEqualTo(without.out());
 
-        List<JsonNode> records = new ArrayList<>();
-        try (AuditLedger ledger = AuditLedger.open(home)) {
-            ledger.verify();
-            for (long p = 0; p < ledger.size(); p++) {
-                LedgerEntry e = ledger.entry(p).orElseThrow();
-                if (e.type().equals("METADATA")) {
-                    records.add(new ObjectMapper().readTree(e.payload().orElseThrow()));
-                }
-            }
-        }
+        List<JsonNode> records = metadataRecords(home);
         assertThat(records).extracting(r -> r.get("metadata").get("method").asText())
                 .containsExactly("fit", "predict", "predict");
         assertThat(records).allSatisfy(r -> {
@@ -90,19 +81,10 @@ class AgentRouteIT extends CaptureRouteContract {
                 "com.example.host.AttachApp", AGENT.toString()));
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).isEqualTo("before: 2\nafter: 3 4\n");
-        List<Integer> arguments = new ArrayList<>();
-        try (AuditLedger ledger = AuditLedger.open(home)) {
-            for (long p = 0; p < ledger.size(); p++) {
-                LedgerEntry e = ledger.entry(p).orElseThrow();
-                if (e.type().equals("METADATA")) {
-                    // Retransformed classes lose their MethodParameters attribute in the JVM, so the name may
-                    // be arg0 here: parameter names are recorded when available.
-                    arguments.add(new ObjectMapper().readTree(e.payload().orElseThrow()).get("metadata")
-                            .get("arguments").elements().next().asInt());
-                }
-            }
-        }
-        assertThat(arguments).containsExactly(2, 3);
+        // Retransformed classes lose their MethodParameters attribute in the JVM, so the name may be arg0 here:
+        // parameter names are recorded when available.
+        assertThat(metadataRecords(home)).extracting(r -> r.get("metadata").get("arguments").elements().next()
+                .asInt()).containsExactly(2, 3);
     }
 
     @Test
@@ -158,16 +140,7 @@ class AgentRouteIT extends CaptureRouteContract {
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).isEqualTo("one many\n");
         assertThat(run.err()).doesNotContain("[ciaf]");
-        List<JsonNode> records = new ArrayList<>();
-        try (AuditLedger ledger = AuditLedger.open(home)) {
-            ledger.verify();
-            for (long p = 0; p < ledger.size(); p++) {
-                LedgerEntry e = ledger.entry(p).orElseThrow();
-                if (e.type().equals("METADATA")) {
-                    records.add(new ObjectMapper().readTree(e.payload().orElseThrow()));
-                }
-            }
-        }
+        List<JsonNode> records = metadataRecords(home);
         assertThat(records).extracting(r -> r.get("metadata").get("result").asText()).containsExactly("one", "many");
         assertThat(records).allSatisfy(r -> assertThat(r.get("model_name").asText()).isEqualTo("greeter"));
     }
@@ -180,18 +153,26 @@ class AgentRouteIT extends CaptureRouteContract {
                 AgentJvms.classPath(e -> true), Map.of("CIAF_HOME", home.toString()), "com.example.host.CurrentApp"));
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).isEqualTo("accuracy: 0.94\n");
+        List<JsonNode> records = metadataRecords(home);
+        assertThat(records).hasSize(1);
+        JsonNode record = records.get(0);
+        assertThat(record.get("metadata").get("accuracy").asDouble()).isEqualTo(0.94);
+        assertThat(record.get("metadata").get("folds_used").asInt()).isEqualTo(5);
+        assertThat(record.get("metadata").get("result").asDouble()).isEqualTo(0.94);
+    }
+
+    /** The METADATA records of the ledger in {@code home}, in order, after the ledger verifies. */
+    private static List<JsonNode> metadataRecords(Path home) throws Exception {
+        List<JsonNode> records = new ArrayList<>();
         try (AuditLedger ledger = AuditLedger.open(home)) {
-            JsonNode record = null;
+            ledger.verify();
             for (long p = 0; p < ledger.size(); p++) {
                 LedgerEntry e = ledger.entry(p).orElseThrow();
                 if (e.type().equals("METADATA")) {
-                    record = new ObjectMapper().readTree(e.payload().orElseThrow());
+                    records.add(new ObjectMapper().readTree(e.payload().orElseThrow()));
                 }
             }
-            assertThat(record).isNotNull();
-            assertThat(record.get("metadata").get("accuracy").asDouble()).isEqualTo(0.94);
-            assertThat(record.get("metadata").get("folds_used").asInt()).isEqualTo(5);
-            assertThat(record.get("metadata").get("result").asDouble()).isEqualTo(0.94);
         }
+        return records;
     }
 }
