@@ -88,6 +88,20 @@ class AgentRouteIT extends CaptureRouteContract {
     }
 
     @Test
+    void aJvmThatLoadsNoCapturedClassLeavesNoHomeBehind() throws Exception {
+        // Nothing annotated and no rule in configuration: the agent costs start-up time and nothing else.
+        Path home = dir.resolve("home");
+        String app = "com.example.host.ThirdPartyApp";
+        AgentJvms.Run without = AgentJvms.run(AgentJvms.builder(AgentJvms.defaultJava(), List.of(), application(),
+                Map.of(), app));
+        AgentJvms.Run with = captured(AgentJvms.defaultJava(), Map.of("CIAF_HOME", home.toString()), app);
+        assertThat(with.exit()).as(with.err()).isZero();
+        assertThat(with.out()).isEqualTo(without.out());
+        assertThat(with.err()).isEmpty();
+        assertThat(home).doesNotExist();
+    }
+
+    @Test
     void theHomeOpensWhenAClassWithCapturedMethodsLoadsNotAtItsFirstCall() throws Exception {
         // So that the first call (in sync mode), or the exit of a short JVM, does not wait for the home to open.
         Path home = dir.resolve("home");
