@@ -45,10 +45,20 @@ public final class CiafAgent {
         install(arguments, instrumentation, true);
     }
 
+    /** Set by the first install: a second (attached again, or attached to a JVM started with it) would inline the
+     * advice twice and record every call twice. */
+    private static final java.util.concurrent.atomic.AtomicBoolean INSTALLED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     private static void install(String arguments, Instrumentation instrumentation, boolean retransform) {
         long t0 = System.nanoTime();
         boolean debug = Boolean.getBoolean("ciaf.agent.debug");
         try {
+            if (!INSTALLED.compareAndSet(false, true)) {
+                System.err.println("[ciaf] the CIAF agent is already installed in this JVM; this second one does"
+                        + " nothing (its arguments, if any, are ignored)");
+                return;
+            }
             CiafConfig config = CiafConfig.load(System.getenv(), System.getProperties(), arguments);
             long t1 = System.nanoTime();
             if (!Ciaf.start(config)) {

@@ -4,7 +4,10 @@ import com.sun.tools.attach.VirtualMachine;
 import io.ciaf.api.CaptureMetadata;
 import io.ciaf.api.Stage;
 
-/** Calls an annotated method, attaches the CIAF agent to itself (agentmain), and calls it again. */
+/**
+ * Calls an annotated method, attaches the CIAF agent to itself (agentmain; as many times as the second argument
+ * says, once by default), and calls it again.
+ */
 public final class AttachApp {
 
     private AttachApp() {
@@ -17,11 +20,14 @@ public final class AttachApp {
 
     public static void main(String[] args) throws Exception {
         System.out.println("before: " + predict(1));
-        VirtualMachine vm = VirtualMachine.attach(String.valueOf(ProcessHandle.current().pid()));
-        try {
-            vm.loadAgent(args[0]);
-        } finally {
-            vm.detach();
+        int times = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        for (int i = 0; i < times; i++) {
+            VirtualMachine vm = VirtualMachine.attach(String.valueOf(ProcessHandle.current().pid()));
+            try {
+                vm.loadAgent(args[0]);
+            } finally {
+                vm.detach();
+            }
         }
         System.out.println("after: " + predict(2) + " " + predict(3));
     }

@@ -88,6 +88,20 @@ class AgentRouteIT extends CaptureRouteContract {
     }
 
     @Test
+    void attachedTwiceItRecordsEachCallOnceAndSaysSo() throws Exception {
+        Path home = dir.resolve("home");
+        AgentJvms.Run run = AgentJvms.run(AgentJvms.builder(AgentJvms.defaultJava(),
+                List.of("-Djdk.attach.allowAttachSelf=true"), application(), Map.of("CIAF_HOME", home.toString()),
+                "com.example.host.AttachApp", AGENT.toString(), "2"));
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("before: 2\nafter: 3 4\n");
+        assertThat(run.err().lines().filter(l -> l.startsWith("[ciaf]")).toList()).singleElement().asString()
+                .contains("already installed");
+        assertThat(metadataRecords(home)).extracting(r -> r.get("metadata").get("arguments").elements().next()
+                .asInt()).containsExactly(2, 3);
+    }
+
+    @Test
     void aJvmThatLoadsNoCapturedClassLeavesNoHomeBehind() throws Exception {
         // Nothing annotated and no rule in configuration: the agent costs start-up time and nothing else.
         Path home = dir.resolve("home");
