@@ -42,6 +42,8 @@ final class CaptureTransformer implements ClassFileTransformer {
     private final ElementMatcher<MethodDescription> methods;
     /** Classes named in configuration without subtypes: a name check decides for them. */
     private final Set<String> namedClasses;
+    /** The rules without subtypes, to say when one names a method its class does not declare. */
+    private final List<CiafConfig.MethodRule> exactRules;
     /** A rule that counts subtypes needs each class's hierarchy, so no class can be skipped by its bytes. */
     private final boolean subtypeRules;
     private final boolean debug;
@@ -57,14 +59,17 @@ final class CaptureTransformer implements ClassFileTransformer {
         this.methods = CiafAgent.methods(rules);
         boolean subtypes = false;
         Set<String> named = new HashSet<>();
+        List<CiafConfig.MethodRule> exact = new ArrayList<>();
         for (CiafConfig.MethodRule rule : rules) {
             if (rule.subtypes()) {
                 subtypes = true;
             } else {
                 named.add(rule.className());
+                exact.add(rule);
             }
         }
         this.namedClasses = Set.copyOf(named);
+        this.exactRules = List.copyOf(exact);
         this.subtypeRules = subtypes;
         this.debug = debug;
     }
@@ -108,11 +113,39 @@ final class CaptureTransformer implements ClassFileTransformer {
             return null;
         }
         calls();
+        if (namedClasses.contains(name)) {
+            checkMethodNames(type);
+        }
         byte[] out = Weaver.BYTE_BUDDY.decorate(type, locator).visit(advice()).make(pool).getBytes();
         if (debug) {
             System.err.println("[ciaf] instrumented " + name);
         }
         return out;
+    }
+
+    /**
+     * Says once, for a class named in {@code capture.methods} without subtypes, which of the rule's method names it
+     * does not declare (a typo would otherwise capture nothing, silently), and which it does.
+     */
+    private void checkMethodNames(TypeDescription type) {
+        Set<String> declared = new java.util.TreeSet<>();
+        for (MethodDescription.InDefinedShape m : type.getDeclaredMethods()) {
+            if (m.isMethod() && !m.isSynthetic()) {
+                declared.add(m.getName());
+            }
+        }
+        for (CiafConfig.MethodRule rule : exactRules) {
+            if (!rule.className().equals(type.getName())) {
+                continue;
+            }
+            for (String method : rule.methods()) {
+                if (!declared.contains(method) && reported.add(type.getName() + "#" + method)) {
+                    System.err.println("[ciaf] capture.methods: " + type.getName() + " declares no method named '"
+                            + method + "', so nothing is captured for it (it declares: " + String.join(", ", declared)
+                            + "; an inherited method needs \"subtypes\": true and the class that declares it)");
+                }
+            }
+        }
     }
 
     /** Captured calls are coming: CIAF opens its home in the background while the application starts. */

@@ -136,6 +136,27 @@ class CaptureTransformerTest {
     }
 
     @Test
+    void aMethodNameTheNamedClassDoesNotDeclareIsReportedOnceWithTheNamesItDoes() throws IOException {
+        CaptureTransformer t = new CaptureTransformer(List.of(new CiafConfig.MethodRule(
+                "com.example.thirdparty.Regression", List.of("fit", "fitt"), false, "credit", "training", "fit")),
+                false);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        byte[] out;
+        try {
+            out = transform(t, "com.example.thirdparty.Regression");
+            transform(t, "com.example.thirdparty.Regression"); // loaded again, by another class loader say
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(out).as("fit is still captured").isNotNull();
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).singleElement().asString()
+                .contains("com.example.thirdparty.Regression declares no method named 'fitt'")
+                .contains("it declares: describe, fit, predict");
+    }
+
+    @Test
     void ignoredPackagesAndLoadersAreNeverTouchedEvenWhenConfigurationNamesThem() throws IOException {
         CaptureTransformer t = new CaptureTransformer(List.of(rule("net.bytebuddy.example.Lookalike", false),
                 rule("io.ciaf.agent.CaptureTransformerTest", false)), false);
