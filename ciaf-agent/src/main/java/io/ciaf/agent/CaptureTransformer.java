@@ -129,9 +129,13 @@ final class CaptureTransformer implements ClassFileTransformer {
      */
     private void checkMethodNames(TypeDescription type) {
         Set<String> declared = new java.util.TreeSet<>();
+        Set<String> withCode = new HashSet<>();
         for (MethodDescription.InDefinedShape m : type.getDeclaredMethods()) {
             if (m.isMethod() && !m.isSynthetic()) {
                 declared.add(m.getName());
+                if (!m.isAbstract() && !m.isNative()) {
+                    withCode.add(m.getName());
+                }
             }
         }
         for (CiafConfig.MethodRule rule : exactRules) {
@@ -143,6 +147,11 @@ final class CaptureTransformer implements ClassFileTransformer {
                     System.err.println("[ciaf] capture.methods: " + type.getName() + " declares no method named '"
                             + method + "', so nothing is captured for it (it declares: " + String.join(", ", declared)
                             + "; an inherited method needs \"subtypes\": true and the class that declares it)");
+                } else if (declared.contains(method) && !withCode.contains(method)
+                        && reported.add(type.getName() + "#" + method)) {
+                    System.err.println("[ciaf] capture.methods: " + type.getName() + "." + method + " has no code of"
+                            + " its own (abstract or native), so nothing is captured for it; \"subtypes\": true"
+                            + " captures the classes that implement it");
                 }
             }
         }

@@ -157,6 +157,23 @@ class CaptureTransformerTest {
     }
 
     @Test
+    void aMethodWithoutCodeInTheNamedClassIsReportedWithTheWayToCaptureItsImplementations() throws IOException {
+        CaptureTransformer t = new CaptureTransformer(List.of(new CiafConfig.MethodRule(
+                "com.example.thirdparty.Model", List.of("predict"), false, "credit", "inference", "predict")), false);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            transform(t, "com.example.thirdparty.Model");
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).singleElement().asString()
+                .contains("com.example.thirdparty.Model.predict has no code of its own")
+                .contains("\"subtypes\": true");
+    }
+
+    @Test
     void ignoredPackagesAndLoadersAreNeverTouchedEvenWhenConfigurationNamesThem() throws IOException {
         CaptureTransformer t = new CaptureTransformer(List.of(rule("net.bytebuddy.example.Lookalike", false),
                 rule("io.ciaf.agent.CaptureTransformerTest", false)), false);
