@@ -61,6 +61,11 @@ final class CaptureTransformer implements ClassFileTransformer {
         Set<String> named = new HashSet<>();
         List<CiafConfig.MethodRule> exact = new ArrayList<>();
         for (CiafConfig.MethodRule rule : rules) {
+            if (CiafAgent.ignoredName(rule.className())) {
+                System.err.println("[ciaf] capture.methods: " + rule.className() + " is in a package the agent never"
+                        + " instruments (the JDK's, Byte Buddy's, AspectJ's, CIAF's, other agents'), so this rule"
+                        + " captures nothing");
+            }
             if (rule.subtypes()) {
                 subtypes = true;
             } else {

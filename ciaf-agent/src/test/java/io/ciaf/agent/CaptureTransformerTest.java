@@ -175,8 +175,21 @@ class CaptureTransformerTest {
 
     @Test
     void ignoredPackagesAndLoadersAreNeverTouchedEvenWhenConfigurationNamesThem() throws IOException {
-        CaptureTransformer t = new CaptureTransformer(List.of(rule("net.bytebuddy.example.Lookalike", false),
-                rule("io.ciaf.agent.CaptureTransformerTest", false)), false);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        CaptureTransformer t;
+        try {
+            t = new CaptureTransformer(List.of(rule("net.bytebuddy.example.Lookalike", false),
+                    rule("io.ciaf.agent.CaptureTransformerTest", false), rule("com.example.thirdparty.Regression",
+                            true)), false);
+        } finally {
+            System.setErr(original);
+        }
+        // Said once, at start: such a rule can never capture anything.
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).hasSize(2).allSatisfy(l -> assertThat(l)
+                .contains("is in a package the agent never instruments"))
+                .anySatisfy(l -> assertThat(l).contains("net.bytebuddy.example.Lookalike"));
         assertThat(transform(t, "net.bytebuddy.example.Lookalike")).isNull();
         assertThat(transform(t, "io.ciaf.agent.CaptureTransformerTest")).isNull();
         // Classes of the boot and platform class loaders cannot see CIAF's runtime.
