@@ -53,11 +53,7 @@ class AgentRouteIT extends CaptureRouteContract {
                    "model": "credit", "stage": "training", "event": "never_captured"}]}}
                 """);
         String app = "com.example.host.ThirdPartyApp";
-        AgentJvms.Run without = AgentJvms.run(AgentJvms.builder(AgentJvms.defaultJava(), List.of(), application(),
-                Map.of(), app));
-        AgentJvms.Run with = captured(AgentJvms.defaultJava(), Map.of("CIAF_HOME", home.toString()), app);
-        assertThat(with.exit()).as(with.err()).isZero();
-        assertThat(with.out()).isEqualTo(without.out());
+        AgentJvms.Run with = sameOutputWithAndWithoutTheAgent(app, home);
 
         List<JsonNode> records = metadataRecords(home);
         assertThat(records).extracting(r -> r.get("metadata").get("method").asText())
@@ -106,11 +102,7 @@ class AgentRouteIT extends CaptureRouteContract {
         // Nothing annotated and no rule in configuration: the agent costs start-up time and nothing else.
         Path home = dir.resolve("home");
         String app = "com.example.host.ThirdPartyApp";
-        AgentJvms.Run without = AgentJvms.run(AgentJvms.builder(AgentJvms.defaultJava(), List.of(), application(),
-                Map.of(), app));
-        AgentJvms.Run with = captured(AgentJvms.defaultJava(), Map.of("CIAF_HOME", home.toString()), app);
-        assertThat(with.exit()).as(with.err()).isZero();
-        assertThat(with.out()).isEqualTo(without.out());
+        AgentJvms.Run with = sameOutputWithAndWithoutTheAgent(app, home);
         assertThat(with.err()).isEmpty();
         assertThat(home).doesNotExist();
     }
@@ -187,6 +179,16 @@ class AgentRouteIT extends CaptureRouteContract {
         assertThat(record.get("metadata").get("accuracy").asDouble()).isEqualTo(0.94);
         assertThat(record.get("metadata").get("folds_used").asInt()).isEqualTo(5);
         assertThat(record.get("metadata").get("result").asDouble()).isEqualTo(0.94);
+    }
+
+    /** Runs {@code app} without the agent and with it (home {@code home}): both exit 0 and print the same. */
+    private AgentJvms.Run sameOutputWithAndWithoutTheAgent(String app, Path home) throws Exception {
+        AgentJvms.Run without = AgentJvms.run(AgentJvms.builder(AgentJvms.defaultJava(), List.of(), application(),
+                Map.of(), app));
+        AgentJvms.Run with = captured(AgentJvms.defaultJava(), Map.of("CIAF_HOME", home.toString()), app);
+        assertThat(with.exit()).as(with.err()).isZero();
+        assertThat(with.out()).isEqualTo(without.out());
+        return with;
     }
 
     /** The METADATA records of the ledger in {@code home}, in order, after the ledger verifies. */

@@ -61,6 +61,23 @@ class CaptureTransformerTest {
         return out;
     }
 
+    private interface Action {
+        void run() throws IOException;
+    }
+
+    /** The lines {@code action} prints on {@code System.err}. */
+    private static List<String> stderrOf(Action action) throws IOException {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setErr(original);
+        }
+        return err.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
     private static boolean calls(byte[] classFile, String internalName) {
         return CaptureTransformer.contains(classFile, internalName.getBytes(StandardCharsets.US_ASCII));
     }
@@ -140,18 +157,13 @@ class CaptureTransformerTest {
         CaptureTransformer t = new CaptureTransformer(List.of(new CiafConfig.MethodRule(
                 "com.example.thirdparty.Regression", List.of("fit", "fitt"), false, "credit", "training", "fit")),
                 false);
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream original = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        byte[] out;
-        try {
-            out = transform(t, "com.example.thirdparty.Regression");
+        byte[][] out = new byte[1][];
+        List<String> err = stderrOf(() -> {
+            out[0] = transform(t, "com.example.thirdparty.Regression");
             transform(t, "com.example.thirdparty.Regression"); // loaded again, by another class loader say
-        } finally {
-            System.setErr(original);
-        }
-        assertThat(out).as("fit is still captured").isNotNull();
-        assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).singleElement().asString()
+        });
+        assertThat(out[0]).as("fit is still captured").isNotNull();
+        assertThat(err).singleElement().asString()
                 .contains("com.example.thirdparty.Regression declares no method named 'fitt'")
                 .contains("it declares: describe, fit, predict");
     }
@@ -160,34 +172,20 @@ class CaptureTransformerTest {
     void aMethodWithoutCodeInTheNamedClassIsReportedWithTheWayToCaptureItsImplementations() throws IOException {
         CaptureTransformer t = new CaptureTransformer(List.of(new CiafConfig.MethodRule(
                 "com.example.thirdparty.Model", List.of("predict"), false, "credit", "inference", "predict")), false);
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream original = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            transform(t, "com.example.thirdparty.Model");
-        } finally {
-            System.setErr(original);
-        }
-        assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).singleElement().asString()
+        assertThat(stderrOf(() -> transform(t, "com.example.thirdparty.Model"))).singleElement().asString()
                 .contains("com.example.thirdparty.Model.predict has no code of its own")
                 .contains("\"subtypes\": true");
     }
 
     @Test
     void ignoredPackagesAndLoadersAreNeverTouchedEvenWhenConfigurationNamesThem() throws IOException {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream original = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        CaptureTransformer t;
-        try {
-            t = new CaptureTransformer(List.of(rule("net.bytebuddy.example.Lookalike", false),
-                    rule("io.ciaf.agent.CaptureTransformerTest", false), rule("com.example.thirdparty.Regression",
-                            true)), false);
-        } finally {
-            System.setErr(original);
-        }
+        CaptureTransformer[] made = new CaptureTransformer[1];
+        List<String> err = stderrOf(() -> made[0] = new CaptureTransformer(List.of(
+                rule("net.bytebuddy.example.Lookalike", false), rule("io.ciaf.agent.CaptureTransformerTest", false),
+                rule("com.example.thirdparty.Regression", true)), false));
+        CaptureTransformer t = made[0];
         // Said once, at start: such a rule can never capture anything.
-        assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).hasSize(2).allSatisfy(l -> assertThat(l)
+        assertThat(err).hasSize(2).allSatisfy(l -> assertThat(l)
                 .contains("is in a package the agent never instruments"))
                 .anySatisfy(l -> assertThat(l).contains("net.bytebuddy.example.Lookalike"));
         assertThat(transform(t, "net.bytebuddy.example.Lookalike")).isNull();
@@ -205,20 +203,15 @@ class CaptureTransformerTest {
     }
 
     @Test
-    void aClassFileThatCannotBeReadIsReportedOnceAndLoadsUnchanged() {
+    void aClassFileThatCannotBeReadIsReportedOnceAndLoadsUnchanged() throws IOException {
         CaptureTransformer t = new CaptureTransformer(List.of(), false);
         // Not a class file, but it mentions the annotation, so the transformer has to parse it to decide.
         byte[] broken = "\u00ca\u00fe garbage Lio/ciaf/api/CaptureMetadata; garbage".getBytes(StandardCharsets.ISO_8859_1);
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream original = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
+        List<String> err = stderrOf(() -> {
             assertThat(t.transform(null, LOADER, "com/example/Broken", null, null, broken)).isNull();
             assertThat(t.transform(null, LOADER, "com/example/Broken", null, null, broken)).isNull();
-        } finally {
-            System.setErr(original);
-        }
-        assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).singleElement().asString()
+        });
+        assertThat(err).singleElement().asString()
                 .startsWith("[ciaf] cannot instrument com.example.Broken (it runs uninstrumented): ");
     }
 
