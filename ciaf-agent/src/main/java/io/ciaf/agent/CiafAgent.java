@@ -18,6 +18,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
 
+import io.ciaf.runtime.CaptureHooks;
 import io.ciaf.runtime.Ciaf;
 import io.ciaf.runtime.CiafConfig;
 import net.bytebuddy.description.method.MethodDescription;
@@ -67,6 +68,7 @@ public final class CiafAgent {
             long t2 = System.nanoTime();
             CaptureTransformer transformer = new CaptureTransformer(config.methods(), debug);
             instrumentation.addTransformer(transformer, retransform);
+            CaptureHooks.agentInstalled(); // an AspectJ aspect woven into the same classes steps aside
             if (retransform) {
                 transformer.retransformLoaded(instrumentation);
             }

@@ -192,7 +192,7 @@ class AgentRouteIT extends CaptureRouteContract {
     }
 
     /** The METADATA records of the ledger in {@code home}, in order, after the ledger verifies. */
-    private static List<JsonNode> metadataRecords(Path home) throws Exception {
+    static List<JsonNode> metadataRecords(Path home) throws Exception {
         List<JsonNode> records = new ArrayList<>();
         try (AuditLedger ledger = AuditLedger.open(home)) {
             ledger.verify();

@@ -12,7 +12,8 @@ import org.aspectj.lang.reflect.MethodSignature;
  * The AspectJ route to the same records as the agent: weave it at compile time (AspectJ Maven plugin,
  * {@code aspectLibraries}: io.ciaf:ciaf-agent) or at load time ({@code -javaagent:aspectjweaver.jar} with
  * this jar on the class path; its {@code META-INF/aop.xml} declares the aspect). Use one route per
- * application, not both with the CIAF agent. The method's result and exceptions pass through unchanged.
+ * application; if the CIAF agent runs too, this aspect steps aside (and says so once) so that each call is
+ * recorded once. The method's result and exceptions pass through unchanged.
  */
 @Aspect
 public class CaptureMetadataAspect {
