@@ -67,8 +67,10 @@ public final class CiafAgent {
             }
             long t2 = System.nanoTime();
             CaptureTransformer transformer = new CaptureTransformer(config.methods(), debug);
-            instrumentation.addTransformer(transformer, retransform);
+            // Before the transformer is added: if the runtime on the class path cannot take this call (another
+            // version), the agent is reported as not installed and truly is not.
             CaptureHooks.agentInstalled(); // an AspectJ aspect woven into the same classes steps aside
+            instrumentation.addTransformer(transformer, retransform);
             if (retransform) {
                 transformer.retransformLoaded(instrumentation);
             }
