@@ -46,20 +46,23 @@ public final class CiafAgent {
         install(arguments, instrumentation, true);
     }
 
-    /** Set by the first install: a second (attached again, or attached to a JVM started with it) would inline the
-     * advice twice and record every call twice. */
+    /**
+     * Set while an install runs and once one has succeeded: a second agent (attached again, or attached to a JVM
+     * started with it) would inline the advice twice and record every call twice. An install that fails clears it.
+     */
     private static final java.util.concurrent.atomic.AtomicBoolean INSTALLED =
             new java.util.concurrent.atomic.AtomicBoolean();
 
     private static void install(String arguments, Instrumentation instrumentation, boolean retransform) {
         long t0 = System.nanoTime();
         boolean debug = Boolean.getBoolean("ciaf.agent.debug");
+        if (!INSTALLED.compareAndSet(false, true)) {
+            System.err.println("[ciaf] the CIAF agent is already installed in this JVM; this second one does"
+                    + " nothing (its arguments, if any, are ignored)");
+            return;
+        }
+        boolean installed = false;
         try {
-            if (!INSTALLED.compareAndSet(false, true)) {
-                System.err.println("[ciaf] the CIAF agent is already installed in this JVM; this second one does"
-                        + " nothing (its arguments, if any, are ignored)");
-                return;
-            }
             CiafConfig config = CiafConfig.load(System.getenv(), System.getProperties(), arguments);
             long t1 = System.nanoTime();
             if (!Ciaf.start(config)) {
@@ -71,6 +74,7 @@ public final class CiafAgent {
             // version), the agent is reported as not installed and truly is not.
             CaptureHooks.agentInstalled(); // an AspectJ aspect woven into the same classes steps aside
             instrumentation.addTransformer(transformer, retransform);
+            installed = true;
             if (retransform) {
                 transformer.retransformLoaded(instrumentation);
             }
@@ -80,6 +84,10 @@ public final class CiafAgent {
             }
         } catch (Throwable t) {
             System.err.println("[ciaf] the CIAF agent could not be installed; the application runs without it: " + t);
+        } finally {
+            if (!installed) {
+                INSTALLED.set(false);
+            }
         }
     }
 
