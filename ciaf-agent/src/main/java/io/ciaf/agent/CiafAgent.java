@@ -103,6 +103,14 @@ public final class CiafAgent {
         "io.ciaf.compliance.", "io.ciaf.webhook.", "io.ciaf.storage.", "io.ciaf.ledger.", "io.ciaf.api.",
         "io.opentelemetry.javaagent.", "co.elastic.apm.", "com.newrelic.", "com.datadog.", "datadog."};
 
+    /**
+     * Name parts of generated classes: lambdas, JDK proxies, and the subclass proxies of CGLIB (Spring), Javassist,
+     * Byte Buddy, Hibernate and Mockito. A subclass proxy's method calls the method it overrides, which is
+     * instrumented already: instrumenting the proxy too (a {@code subtypes} rule matches it) would record every
+     * call twice.
+     */
+    private static final String[] GENERATED = {"$$", "$Proxy", "$ByteBuddy$", "$HibernateProxy$", "$MockitoMock$"};
+
     /** By name alone, before anything is parsed: also generated lambda and proxy classes. */
     static boolean ignoredName(String className) {
         for (String prefix : IGNORED_PREFIXES) {
@@ -110,7 +118,12 @@ public final class CiafAgent {
                 return true;
             }
         }
-        return className.contains("$$Lambda") || className.contains("$Proxy");
+        for (String part : GENERATED) {
+            if (className.contains(part)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static ElementMatcher.Junction<TypeDescription> types(List<CiafConfig.MethodRule> rules) {

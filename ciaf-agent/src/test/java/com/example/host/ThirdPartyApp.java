@@ -14,6 +14,7 @@ public final class ThirdPartyApp {
         System.out.println("predict: " + r.predict(5));
         System.out.println("describe: " + r.describe());
         System.out.println("ridge: " + new Regression.Ridge().predict(5));
+        System.out.println("proxied ridge: " + new Regression.Ridge$$SpringCGLIB$$0().predict(5));
         System.out.println("lookalike: " + new net.bytebuddy.example.Lookalike().run());
         // the agent leaves no Byte Buddy system property behind
         System.out.println("properties: " + System.getProperties().stringPropertyNames().stream()

@@ -197,6 +197,12 @@ class CaptureTransformerTest {
         assertThat(annotated.transform(null, ClassLoader.getPlatformClassLoader(), "com/example/host/HostApp$Scorer",
                 null, null, scorer)).isNull();
         assertThat(transform(annotated, "com.example.host.HostApp$Scorer")).isNotNull();
+        // A generated subclass proxy calls the instrumented method it overrides: instrumenting it would record twice.
+        assertThat(transform(t, "com.example.thirdparty.Regression$Ridge$$SpringCGLIB$$0")).isNull();
+        assertThat(transform(t, "com.example.thirdparty.Regression$Ridge")).isNotNull();
+        assertThat(CiafAgent.ignoredName("com.example.Scorer$$EnhancerBySpringCGLIB$$1a2b")).isTrue();
+        assertThat(CiafAgent.ignoredName("com.example.Scorer$HibernateProxy$Ab12")).isTrue();
+        assertThat(CiafAgent.ignoredName("com.example.Scorer$ByteBuddy$Ab12")).isTrue();
         assertThat(CiafAgent.ignoredName("com.example.Foo$$Lambda$14")).isTrue();
         assertThat(CiafAgent.ignoredName("jdk.proxy1.$Proxy7")).isTrue();
         assertThat(CiafAgent.ignoredName("com.example.host.HostApp")).isFalse();
