@@ -18,7 +18,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
 
-import io.ciaf.runtime.CaptureHooks;
+import io.ciaf.runtime.AgentPresence;
 import io.ciaf.runtime.Ciaf;
 import io.ciaf.runtime.CiafConfig;
 import net.bytebuddy.description.method.MethodDescription;
@@ -72,7 +72,7 @@ public final class CiafAgent {
             CaptureTransformer transformer = new CaptureTransformer(config.methods(), debug);
             // Before the transformer is added: if the runtime on the class path cannot take this call (another
             // version), the agent is reported as not installed and truly is not.
-            CaptureHooks.agentInstalled(); // an AspectJ aspect woven into the same classes steps aside
+            AgentPresence.installed(); // an AspectJ aspect woven into the same classes steps aside
             instrumentation.addTransformer(transformer, retransform);
             installed = true;
             if (retransform) {

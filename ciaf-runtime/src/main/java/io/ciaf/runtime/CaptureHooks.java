@@ -156,20 +156,12 @@ public final class CaptureHooks {
         }
     };
 
-    /** Set by the agent once installed: the agent's inlined advice then records every captured call. */
-    private static volatile boolean agentInstalled;
-
-    /** Called by the agent once it is installed. */
-    public static void agentInstalled() {
-        agentInstalled = true;
-    }
-
     /**
      * {@link #enter(Class, String, Object[])} for callers that have the {@link Method} (the AspectJ aspect). With
      * the agent installed too, the aspect steps aside, so that a call woven by both is recorded once.
      */
     public static Object enter(Method method, Object[] args) {
-        if (agentInstalled) {
+        if (AgentPresence.isInstalled()) {
             Problems.report("two routes", "both the CIAF agent and the AspectJ aspect capture in this JVM; the"
                     + " aspect steps aside so that each call is recorded once (use one route per application)");
             return null;
