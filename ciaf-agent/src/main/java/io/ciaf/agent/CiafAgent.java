@@ -104,12 +104,14 @@ public final class CiafAgent {
         "io.opentelemetry.javaagent.", "co.elastic.apm.", "com.newrelic.", "com.datadog.", "datadog."};
 
     /**
-     * Name parts of generated classes: lambdas, JDK proxies, and the subclass proxies of CGLIB (Spring), Javassist,
-     * Byte Buddy, Hibernate and Mockito. A subclass proxy's method calls the method it overrides, which is
-     * instrumented already: instrumenting the proxy too (a {@code subtypes} rule matches it) would record every
-     * call twice.
+     * Name parts of generated classes: lambdas, JDK proxies, and the subclass proxies of CGLIB (Spring, Guice),
+     * Javassist, Weld, Byte Buddy, Hibernate and Mockito. A subclass proxy's method calls the method it overrides,
+     * which is instrumented already: instrumenting the proxy too (a {@code subtypes} rule matches it) would record
+     * every call twice.
      */
     private static final String[] GENERATED = {"$$", "$Proxy", "$ByteBuddy$", "$HibernateProxy$", "$MockitoMock$"};
+    /** Name endings of the same kind of subclasses: Micronaut's AOP, Quarkus's interceptors and client proxies. */
+    private static final String[] GENERATED_ENDINGS = {"$Intercepted", "_Subclass", "_ClientProxy"};
 
     /** By name alone, before anything is parsed: also generated lambda and proxy classes. */
     static boolean ignoredName(String className) {
@@ -120,6 +122,11 @@ public final class CiafAgent {
         }
         for (String part : GENERATED) {
             if (className.contains(part)) {
+                return true;
+            }
+        }
+        for (String ending : GENERATED_ENDINGS) {
+            if (className.endsWith(ending)) {
                 return true;
             }
         }

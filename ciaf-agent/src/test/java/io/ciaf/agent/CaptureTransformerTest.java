@@ -203,6 +203,10 @@ class CaptureTransformerTest {
         assertThat(CiafAgent.ignoredName("com.example.Scorer$$EnhancerBySpringCGLIB$$1a2b")).isTrue();
         assertThat(CiafAgent.ignoredName("com.example.Scorer$HibernateProxy$Ab12")).isTrue();
         assertThat(CiafAgent.ignoredName("com.example.Scorer$ByteBuddy$Ab12")).isTrue();
+        assertThat(CiafAgent.ignoredName("com.example.Scorer$Intercepted")).isTrue(); // Micronaut AOP
+        assertThat(CiafAgent.ignoredName("com.example.Scorer_Subclass")).isTrue(); // Quarkus interceptors
+        assertThat(CiafAgent.ignoredName("com.example.Scorer_ClientProxy")).isTrue();
+        assertThat(CiafAgent.ignoredName("com.example.Scorer_SubclassOfMine")).isFalse();
         assertThat(CiafAgent.ignoredName("com.example.Foo$$Lambda$14")).isTrue();
         assertThat(CiafAgent.ignoredName("jdk.proxy1.$Proxy7")).isTrue();
         assertThat(CiafAgent.ignoredName("com.example.host.HostApp")).isFalse();
