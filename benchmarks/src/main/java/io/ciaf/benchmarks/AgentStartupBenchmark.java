@@ -2,7 +2,6 @@ package io.ciaf.benchmarks;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,9 +70,7 @@ public class AgentStartupBenchmark {
 
     @Setup(Level.Invocation)
     public void emptyHome() throws IOException {
-        if (Files.isDirectory(HOME)) {
-            TempFiles.deleteTree(HOME);
-        }
+        TempFiles.emptyHome(HOME);
     }
 
     private int run(boolean agent) throws Exception {

@@ -82,10 +82,7 @@ public class CaptureBenchmark {
      */
     @Setup(Level.Trial)
     public void emptyHome() throws java.io.IOException {
-        String home = System.getProperty("ciaf.home");
-        if (home != null && home.startsWith("target/bench-") && java.nio.file.Files.isDirectory(java.nio.file.Path.of(home))) {
-            TempFiles.deleteTree(java.nio.file.Path.of(home));
-        }
+        TempFiles.emptyCiafHome();
     }
 
     @Benchmark

@@ -1,8 +1,5 @@
 package io.ciaf.benchmarks;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import io.ciaf.api.CaptureMetadata;
 import io.ciaf.api.CaptureMode;
 import io.ciaf.api.Stage;
@@ -35,10 +32,7 @@ public final class FirstSyncCall {
 
     public static void main(String[] args) throws Exception {
         // Deleted before the model class loads: with the agent, that load starts opening the home.
-        String home = System.getProperty("ciaf.home");
-        if (home != null && Files.isDirectory(Path.of(home))) {
-            TempFiles.deleteTree(Path.of(home));
-        }
+        TempFiles.emptyCiafHome();
         Class.forName(Model.class.getName());
         Thread.sleep(Long.parseLong(args[0])); // the application's own start-up
         long t = System.nanoTime();

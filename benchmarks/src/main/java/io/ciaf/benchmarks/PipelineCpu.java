@@ -24,10 +24,7 @@ public final class PipelineCpu {
     }
 
     public static void main(String[] args) throws Exception {
-        String home = System.getProperty("ciaf.home");
-        if (home != null && java.nio.file.Files.isDirectory(Path.of(home))) {
-            TempFiles.deleteTree(Path.of(home)); // an empty home each run; CIAF opens it at the first call below
-        }
+        TempFiles.emptyCiafHome(); // an empty home each run; CIAF opens it at the first call below
         int rate = Integer.parseInt(args[0]);
         int seconds = Integer.parseInt(args[1]);
         long period = 1_000_000_000L / rate;
