@@ -5,9 +5,13 @@ import java.lang.instrument.Instrumentation;
 import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.ciaf.runtime.CaptureHooks;
@@ -40,10 +44,11 @@ final class CaptureTransformer implements ClassFileTransformer {
 
     private final ElementMatcher<TypeDescription> types;
     private final ElementMatcher<MethodDescription> methods;
-    /** Classes named in configuration without subtypes: a name check decides for them. */
-    private final Set<String> namedClasses;
-    /** The rules without subtypes, to say when one names a method its class does not declare. */
-    private final List<CiafConfig.MethodRule> exactRules;
+    /**
+     * The method names of the rules without subtypes, by class: a name check decides for those classes, and a
+     * method name the class does not declare is said.
+     */
+    private final Map<String, Set<String>> namedClasses;
     /** A rule that counts subtypes needs each class's hierarchy, so no class can be skipped by its bytes. */
     private final boolean subtypeRules;
     private final boolean debug;
@@ -58,8 +63,7 @@ final class CaptureTransformer implements ClassFileTransformer {
         this.types = CiafAgent.types(rules);
         this.methods = CiafAgent.methods(rules);
         boolean subtypes = false;
-        Set<String> named = new HashSet<>();
-        List<CiafConfig.MethodRule> exact = new ArrayList<>();
+        Map<String, Set<String>> named = new HashMap<>();
         for (CiafConfig.MethodRule rule : rules) {
             if (CiafAgent.ignoredName(rule.className())) {
                 System.err.println("[ciaf] capture.methods: " + rule.className() + " is in a package the agent never"
@@ -69,12 +73,10 @@ final class CaptureTransformer implements ClassFileTransformer {
             if (rule.subtypes()) {
                 subtypes = true;
             } else {
-                named.add(rule.className());
-                exact.add(rule);
+                named.computeIfAbsent(rule.className(), c -> new LinkedHashSet<>()).addAll(rule.methods());
             }
         }
-        this.namedClasses = Set.copyOf(named);
-        this.exactRules = List.copyOf(exact);
+        this.namedClasses = Map.copyOf(named);
         this.subtypeRules = subtypes;
         this.debug = debug;
     }
@@ -90,7 +92,7 @@ final class CaptureTransformer implements ClassFileTransformer {
         if (CiafAgent.ignoredName(name)) {
             return null;
         }
-        boolean likely = namedClasses.contains(name) || contains(classFile, ANNOTATION_DESCRIPTOR);
+        boolean likely = namedClasses.containsKey(name) || contains(classFile, ANNOTATION_DESCRIPTOR);
         if (!likely && !subtypeRules) {
             return null;
         }
@@ -118,8 +120,9 @@ final class CaptureTransformer implements ClassFileTransformer {
             return null;
         }
         calls();
-        if (namedClasses.contains(name)) {
-            checkMethodNames(type);
+        Set<String> named = namedClasses.get(name);
+        if (named != null) {
+            checkMethodNames(type, named);
         }
         byte[] out = Weaver.BYTE_BUDDY.decorate(type, locator).visit(advice()).make(pool).getBytes();
         if (debug) {
@@ -129,11 +132,12 @@ final class CaptureTransformer implements ClassFileTransformer {
     }
 
     /**
-     * Says once, for a class named in {@code capture.methods} without subtypes, which of the rule's method names it
-     * does not declare (a typo would otherwise capture nothing, silently), and which it does.
+     * Says once, for a class named in {@code capture.methods} without subtypes, which of the rule's method names
+     * capture nothing there (a typo would otherwise go unnoticed): those it does not declare, with the names it
+     * does, and those it declares without code (abstract or native).
      */
-    private void checkMethodNames(TypeDescription type) {
-        Set<String> declared = new java.util.TreeSet<>();
+    private void checkMethodNames(TypeDescription type, Set<String> methodNames) {
+        Set<String> declared = new TreeSet<>();
         Set<String> withCode = new HashSet<>();
         for (MethodDescription.InDefinedShape m : type.getDeclaredMethods()) {
             if (m.isMethod() && !m.isSynthetic()) {
@@ -143,22 +147,17 @@ final class CaptureTransformer implements ClassFileTransformer {
                 }
             }
         }
-        for (CiafConfig.MethodRule rule : exactRules) {
-            if (!rule.className().equals(type.getName())) {
+        for (String method : methodNames) {
+            if (withCode.contains(method) || !reported.add(type.getName() + "#" + method)) {
                 continue;
             }
-            for (String method : rule.methods()) {
-                if (!declared.contains(method) && reported.add(type.getName() + "#" + method)) {
-                    System.err.println("[ciaf] capture.methods: " + type.getName() + " declares no method named '"
-                            + method + "', so nothing is captured for it (it declares: " + String.join(", ", declared)
-                            + "; an inherited method needs \"subtypes\": true and the class that declares it)");
-                } else if (declared.contains(method) && !withCode.contains(method)
-                        && reported.add(type.getName() + "#" + method)) {
-                    System.err.println("[ciaf] capture.methods: " + type.getName() + "." + method + " has no code of"
-                            + " its own (abstract or native), so nothing is captured for it; \"subtypes\": true"
-                            + " captures the classes that implement it");
-                }
-            }
+            System.err.println(declared.contains(method)
+                    ? "[ciaf] capture.methods: " + type.getName() + "." + method + " has no code of its own (abstract"
+                            + " or native), so nothing is captured for it; \"subtypes\": true captures the classes"
+                            + " that implement it"
+                    : "[ciaf] capture.methods: " + type.getName() + " declares no method named '" + method + "', so"
+                            + " nothing is captured for it (it declares: " + String.join(", ", declared) + "; an"
+                            + " inherited method needs \"subtypes\": true and the class that declares it)");
         }
     }
 
