@@ -65,7 +65,7 @@ public final class CaptureHooks {
         try {
             CiafRuntime r = Ciaf.runtime();
             if (r != null) {
-                r.openSoon();
+                r.ensureStarted();
             }
         } catch (Throwable t) {
             // the first captured call opens it instead

@@ -47,8 +47,8 @@ final class CiafRuntime {
 
     /**
      * A runtime that opens the home when the first record arrives, or earlier when the agent has loaded a class
-     * with captured methods ({@link #openSoon}): an application that captures nothing pays nothing at start or
-     * exit, and leaves no session behind.
+     * with captured methods ({@link #ensureStarted}): an application that captures nothing pays nothing at start
+     * or exit, and leaves no session behind.
      */
     static CiafRuntime start(CiafConfig config) {
         return new CiafRuntime(config);
@@ -56,7 +56,8 @@ final class CiafRuntime {
 
     private volatile boolean started;
 
-    private void ensureStarted() {
+    /** Starts the pipeline thread, which opens the home first, unless it runs already. */
+    void ensureStarted() {
         if (!started) {
             synchronized (this) {
                 if (!started) {
@@ -65,11 +66,6 @@ final class CiafRuntime {
                 }
             }
         }
-    }
-
-    /** Opens the home in the background now rather than at the first record. */
-    void openSoon() {
-        ensureStarted();
     }
 
     private void run() {

@@ -11,6 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.ciaf.api.internal.CanonicalJson;
+import io.ciaf.api.internal.CpuSlices;
+import io.ciaf.storage.internal.InsertChunks;
 import io.ciaf.storage.internal.SqlitePragmas;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
@@ -80,7 +83,7 @@ final class LedgerDatabase implements AutoCloseable {
     private PreparedStatement byKeys;
     private PreparedStatement insert;
     private PreparedStatement insertPayload;
-    private io.ciaf.storage.internal.InsertChunks inserts;
+    private InsertChunks inserts;
 
     private LedgerDatabase(Path file, Connection connection, boolean writeOnceIntact) {
         this.file = file;
@@ -311,7 +314,7 @@ final class LedgerDatabase implements AutoCloseable {
      * The entries holding any of {@code keys}, by key: the keys go in as a JSON array, so the statement is
      * prepared once per connection rather than once per batch (preparing it, with a placeholder per key, cost
      * as much as running it); 64 keys a query, so that the appending thread yields between them (see
-     * {@link io.ciaf.api.internal.CpuSlices}).
+     * {@link CpuSlices}).
      */
     Map<String, LedgerEntry> byIdempotencyKeys(List<String> keys) throws SQLException {
         if (byKeys == null) {
@@ -321,10 +324,10 @@ final class LedgerDatabase implements AutoCloseable {
         Map<String, LedgerEntry> found = new HashMap<>();
         for (int from = 0; from < keys.size(); from += KEY_CHUNK) {
             if (from > 0) {
-                io.ciaf.api.internal.CpuSlices.pause();
+                CpuSlices.pause();
             }
             List<String> chunk = keys.subList(from, Math.min(keys.size(), from + KEY_CHUNK));
-            byKeys.setString(1, io.ciaf.api.internal.CanonicalJson.write(chunk)); // a JSON array of strings
+            byKeys.setString(1, CanonicalJson.write(chunk)); // a JSON array of strings
             try (ResultSet rs = byKeys.executeQuery()) {
                 while (rs.next()) {
                     found.put(rs.getString(8), entryAt(rs));
@@ -341,7 +344,7 @@ final class LedgerDatabase implements AutoCloseable {
                     + " payload_hash, prev_hash, entry_hash, subtree_hashes, idempotency_key)"
                     + " VALUES (?,?,?,?,?,?,?,?)");
             insertPayload = connection.prepareStatement("INSERT INTO payloads (position, payload) VALUES (?,?)");
-            inserts = new io.ciaf.storage.internal.InsertChunks(insert, insertPayload);
+            inserts = new InsertChunks(insert, insertPayload);
         }
         insert.setLong(1, position);
         insert.setLong(2, timestamp);
