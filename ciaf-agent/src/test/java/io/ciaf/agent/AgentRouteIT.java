@@ -9,9 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ciaf.ledger.AuditLedger;
-import io.ciaf.ledger.LedgerEntry;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -192,20 +190,5 @@ class AgentRouteIT extends CaptureRouteContract {
         assertThat(with.exit()).as(with.err()).isZero();
         assertThat(with.out()).isEqualTo(without.out());
         return with;
-    }
-
-    /** The METADATA records of the ledger in {@code home}, in order, after the ledger verifies. */
-    static List<JsonNode> metadataRecords(Path home) throws Exception {
-        List<JsonNode> records = new ArrayList<>();
-        try (AuditLedger ledger = AuditLedger.open(home)) {
-            ledger.verify();
-            for (long p = 0; p < ledger.size(); p++) {
-                LedgerEntry e = ledger.entry(p).orElseThrow();
-                if (e.type().equals("METADATA")) {
-                    records.add(new ObjectMapper().readTree(e.payload().orElseThrow()));
-                }
-            }
-        }
-        return records;
     }
 }

@@ -72,15 +72,30 @@ public abstract class CaptureRouteContract {
         Map<String, List<JsonNode>> out = new HashMap<>();
         try (AuditLedger ledger = AuditLedger.open(home)) {
             assertThat(ledger.verify().checkpoint()).isPresent();
-            for (long p = 0; p < ledger.size(); p++) {
-                LedgerEntry e = ledger.entry(p).orElseThrow();
-                if (e.type().equals("METADATA")) {
-                    JsonNode r = JSON.readTree(e.payload().orElseThrow());
-                    out.computeIfAbsent(r.get("event_type").asText(), k -> new ArrayList<>()).add(r);
-                }
+            for (JsonNode r : metadataRecords(ledger)) {
+                out.computeIfAbsent(r.get("event_type").asText(), k -> new ArrayList<>()).add(r);
             }
         }
         return out;
+    }
+
+    /** The METADATA records of the ledger in {@code home}, in order, after the ledger verifies. */
+    protected static List<JsonNode> metadataRecords(Path home) throws Exception {
+        try (AuditLedger ledger = AuditLedger.open(home)) {
+            ledger.verify();
+            return metadataRecords(ledger);
+        }
+    }
+
+    private static List<JsonNode> metadataRecords(AuditLedger ledger) throws Exception {
+        List<JsonNode> records = new ArrayList<>();
+        for (long p = 0; p < ledger.size(); p++) {
+            LedgerEntry e = ledger.entry(p).orElseThrow();
+            if (e.type().equals("METADATA")) {
+                records.add(JSON.readTree(e.payload().orElseThrow()));
+            }
+        }
+        return records;
     }
 
     @Test

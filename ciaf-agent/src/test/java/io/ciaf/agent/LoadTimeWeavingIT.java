@@ -40,7 +40,7 @@ class LoadTimeWeavingIT extends CaptureRouteContract {
         assertThat(run.out()).isEqualTo("before: 2\nafter: 3 4\n");
         assertThat(run.err().lines().filter(l -> l.startsWith("[ciaf]")).toList()).singleElement().asString()
                 .contains("the aspect steps aside");
-        assertThat(AgentRouteIT.metadataRecords(home)).extracting(r -> r.get("metadata").get("arguments").elements()
+        assertThat(metadataRecords(home)).extracting(r -> r.get("metadata").get("arguments").elements()
                 .next().asInt()).containsExactly(1, 2, 3);
     }
 }
