@@ -17,6 +17,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import java.lang.instrument.Instrumentation;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.ciaf.runtime.AgentPresence;
 import io.ciaf.runtime.Ciaf;
@@ -50,8 +51,7 @@ public final class CiafAgent {
      * Set while an install runs and once one has succeeded: a second agent (attached again, or attached to a JVM
      * started with it) would inline the advice twice and record every call twice. An install that fails clears it.
      */
-    private static final java.util.concurrent.atomic.AtomicBoolean INSTALLED =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicBoolean INSTALLED = new AtomicBoolean();
 
     private static void install(String arguments, Instrumentation instrumentation, boolean retransform) {
         long t0 = System.nanoTime();

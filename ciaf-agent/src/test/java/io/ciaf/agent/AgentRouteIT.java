@@ -2,6 +2,8 @@ package io.ciaf.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -149,13 +151,13 @@ class AgentRouteIT extends CaptureRouteContract {
         String api = AgentJvms.entry("ciaf-api");
         Process compile = new ProcessBuilder(javac.toString(), "--release", "25", "-cp", api, "-d", classes.toString(),
                 src.toString()).redirectErrorStream(true).start();
-        String compiled = new String(compile.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String compiled = new String(compile.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(compile.waitFor()).as(compiled).isZero();
         byte[] classFile = Files.readAllBytes(classes.resolve("Greeter25.class"));
         assertThat((classFile[6] & 0xff) << 8 | classFile[7] & 0xff).as("class file major version").isEqualTo(69);
 
         Path home = dir.resolve("home");
-        String cp = classes + java.io.File.pathSeparator + api;
+        String cp = classes + File.pathSeparator + api;
         AgentJvms.Run run = AgentJvms.run(AgentJvms.builder(AgentJvms.TEMURIN_25.toString(), captureJvmArgs(), cp,
                 Map.of("CIAF_HOME", home.toString()), "Greeter25"));
         assertThat(run.exit()).as(run.err()).isZero();
