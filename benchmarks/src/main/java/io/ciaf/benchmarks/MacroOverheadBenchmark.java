@@ -43,7 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * is for the steady state: with the agent the service's JIT compiles for about 25 s under this load (the
  * pipeline's code too; 23 s of compiler CPU against 11 s without); that cost is reported apart, not averaged in. Each trial starts its own service; at its end the service is stopped
  * with SIGTERM and the trial prints the service's start-up time (process start to "Server Running") and its
- * allocation (JFR thread allocation statistics, summed over threads) per request.
+ * allocation (JFR thread allocation statistics, summed over threads) per request, then removes the trial's
+ * directory (the service's home, log and recording), also when the trial fails.
  *
  * <p>Run from the repository root after {@code mvn -B -DskipTests install}. To alternate: once with
  * {@code -p agent=off,on}, once with {@code -p agent=on,off}.
@@ -94,9 +95,20 @@ public class MacroOverheadBenchmark {
         long t0 = System.nanoTime();
         service = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         // A trial that fails skips its tear-down: without this the service outlived the fork and loaded the
-        // machine under the next trials.
+        // machine under the next trials, and its directory (a ledger of about 1 GB) stayed behind.
         Process started = service;
-        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
+        Path startedDir = dir;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            started.destroyForcibly();
+            try {
+                started.waitFor(10, TimeUnit.SECONDS);
+                if (Files.exists(startedDir)) {
+                    TempFiles.deleteTree(startedDir);
+                }
+            } catch (IOException | InterruptedException e) {
+                System.err.println("[macro] could not remove " + startedDir + ": " + e);
+            }
+        }));
         int port = -1;
         while (port < 0) {
             Matcher m = RUNNING.matcher(Files.readString(log));
@@ -120,6 +132,9 @@ public class MacroOverheadBenchmark {
             service.destroyForcibly();
         }
         long allocated = allocatedBytes(dir.resolve("service.jfr"));
+        // Each trial with the agent leaves a ledger of about 1 GB: two orders of this benchmark a few times a
+        // day filled the disk (and the service's JFR, which cannot write, stops the service's JVM).
+        TempFiles.deleteTree(dir);
         System.out.printf(Locale.ROOT, "%n[macro] agent=%s start-up %d ms; %,d requests; service allocated %,d MB,"
                 + " %,.0f bytes per request; %d requests sent again after a client-side I/O error%n", agent, startupMillis,
                 sent.get(), allocated >> 20, allocated / (double) Math.max(1, sent.get()), retried.get());
