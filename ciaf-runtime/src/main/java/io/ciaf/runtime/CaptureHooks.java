@@ -31,9 +31,6 @@ public final class CaptureHooks {
         }
     };
 
-    /** Set while a hook runs on this thread, so that code the hook touches is never captured in turn. */
-    private static final ThreadLocal<Boolean> BUSY = new ThreadLocal<>();
-
     private CaptureHooks() {
     }
 
@@ -86,10 +83,11 @@ public final class CaptureHooks {
     }
 
     private static Object enter(Class<?> type, String signature, Method known, Object[] args) {
-        if (BUSY.get() != null) {
+        MetadataCapture.OnThread thread = MetadataCapture.onThread();
+        if (thread.hookRunning) {
             return null;
         }
-        BUSY.set(Boolean.TRUE);
+        thread.hookRunning = true;
         try {
             CiafRuntime r = Ciaf.runtime();
             if (r == null) {
@@ -109,7 +107,8 @@ public final class CaptureHooks {
                 return null;
             }
             boolean sync = site.mode() == CaptureMode.SYNC || (site.mode() != CaptureMode.ASYNC && r.syncByDefault());
-            MetadataCapture c = new MetadataCapture(r, site.model(), site.version(), site.stage(), site.event(), sync);
+            MetadataCapture c = new MetadataCapture(r, thread, site.model(), site.version(), site.stage(), site.event(),
+                    sync);
             if (site.details() != null) {
                 c.details(site.details());
             }
@@ -145,7 +144,7 @@ public final class CaptureHooks {
             Problems.report("enter", "CIAF could not capture " + type.getName() + "." + signature, t);
             return null;
         } finally {
-            BUSY.set(null); // not remove(): see MetadataCapture.close
+            thread.hookRunning = false;
         }
     }
 
@@ -180,7 +179,8 @@ public final class CaptureHooks {
         if (!(token instanceof MetadataCapture c)) {
             return;
         }
-        BUSY.set(Boolean.TRUE);
+        MetadataCapture.OnThread thread = c.owner; // exit runs on the thread that entered
+        thread.hookRunning = true;
         try {
             if (thrown == null && c.site.result()) {
                 c.result(summarize(result, c.runtime()));
@@ -197,7 +197,7 @@ public final class CaptureHooks {
         } catch (Throwable t) {
             Problems.report("exit", "CIAF could not finish a capture", t);
         } finally {
-            BUSY.set(null); // not remove(): see MetadataCapture.close
+            thread.hookRunning = false;
         }
     }
 

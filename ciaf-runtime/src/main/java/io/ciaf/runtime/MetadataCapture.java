@@ -26,11 +26,29 @@ import io.ciaf.api.internal.TimeOrderedIds;
  */
 public final class MetadataCapture implements AutoCloseable {
 
-    private static final ThreadLocal<MetadataCapture> CURRENT = new ThreadLocal<>();
+    /**
+     * What CIAF keeps per application thread, in one thread-local: a captured call looks it up once, where two
+     * thread-locals (the innermost capture, and whether a hook runs) took nine lookups a call.
+     */
+    static final class OnThread {
+        /** The innermost open capture, or null. */
+        MetadataCapture current;
+        /** Set while a hook runs on this thread, so that code the hook touches is never captured in turn. */
+        boolean hookRunning;
+    }
+
+    private static final ThreadLocal<OnThread> ON_THREAD = ThreadLocal.withInitial(OnThread::new);
+
+    /** This thread's state (made on first use). */
+    static OnThread onThread() {
+        return ON_THREAD.get();
+    }
     static final MetadataCapture NOOP = new MetadataCapture(null, "none", null, Stage.MONITORING, "none", false);
 
     // Read by the pipeline thread once the capture is closed and queued (the queue orders the hand-over).
     private final CiafRuntime runtime;
+    /** The state of the thread that opened the capture (null when CIAF is disabled). */
+    final OnThread owner;
     /** Made on first use: most captures never need theirs on the application thread. */
     UUID id;
     final UUID parentId;
@@ -78,7 +96,14 @@ public final class MetadataCapture implements AutoCloseable {
     boolean receiptReady;
 
     MetadataCapture(CiafRuntime runtime, String model, String version, Stage stage, String event, boolean sync) {
+        this(runtime, runtime == null ? null : ON_THREAD.get(), model, version, stage, event, sync);
+    }
+
+    /** A capture opened on the thread whose state is {@code owner} (the calling thread's). */
+    MetadataCapture(CiafRuntime runtime, OnThread owner, String model, String version, Stage stage, String event,
+            boolean sync) {
         this.runtime = runtime;
+        this.owner = owner;
         this.model = model;
         this.version = version;
         this.stage = stage;
@@ -91,9 +116,9 @@ public final class MetadataCapture implements AutoCloseable {
             return;
         }
         this.startNanos = System.nanoTime();
-        this.previous = CURRENT.get();
+        this.previous = owner.current;
         this.parentId = previous == null || previous.runtime == null ? null : previous.id();
-        CURRENT.set(this);
+        owner.current = this;
     }
 
     /**
@@ -107,7 +132,7 @@ public final class MetadataCapture implements AutoCloseable {
 
     /** The capture innermost on this thread, or a no-op one: lets code inside a captured method add values. */
     static MetadataCapture current() {
-        MetadataCapture c = CURRENT.get();
+        MetadataCapture c = ON_THREAD.get().current;
         return c == null ? NOOP : c;
     }
 
@@ -234,10 +259,8 @@ public final class MetadataCapture implements AutoCloseable {
         }
         closed = true;
         durationNanos = System.nanoTime() - startNanos;
-        if (CURRENT.get() == this) {
-            // set, not remove: ThreadLocal.remove clears a WeakReference through a native call, and the next
-            // capture on this thread would allocate a new map entry; a null value costs neither
-            CURRENT.set(previous);
+        if (owner.current == this) {
+            owner.current = previous;
         }
         previous = null; // a queued record does not keep its enclosing captures alive
         thread = Thread.currentThread().getName();

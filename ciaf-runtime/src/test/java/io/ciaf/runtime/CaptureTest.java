@@ -308,6 +308,61 @@ class CaptureTest {
         }
     }
 
+    /**
+     * A collection whose element access is a captured method, hooked as the agent would hook it. CIAF iterates
+     * such a collection itself when it snapshots an argument or result for an inference receipt.
+     */
+    public static final class Features extends java.util.AbstractList<Double> {
+        @io.ciaf.api.CaptureMetadata(model = "features", stage = Stage.PREPROCESSING, event = "get")
+        @Override
+        public Double get(int i) {
+            Object token = CaptureHooks.enter(GET, new Object[] {i});
+            Double value = i * 0.5;
+            CaptureHooks.exit(token, value, null);
+            return value;
+        }
+
+        @Override
+        public int size() {
+            return 3;
+        }
+
+        static final java.lang.reflect.Method GET;
+
+        static {
+            try {
+                GET = Features.class.getMethod("get", int.class);
+            } catch (NoSuchMethodException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+    }
+
+    public static final class Scorer {
+        @io.ciaf.api.CaptureMetadata(model = "scorer", stage = Stage.INFERENCE, event = "score")
+        public static List<Double> score(List<Double> features) {
+            return features;
+        }
+    }
+
+    @Test
+    void userCodeThatCiafRunsWhileItCapturesACallIsNotCapturedInTurn() throws Exception {
+        start("CIAF_CAPTURE_INFERENCE_RECEIPTS", "hmac");
+        java.lang.reflect.Method score = Scorer.class.getMethod("score", List.class);
+        Features features = new Features();
+        // the receipt's snapshots iterate the argument on entry and the result on exit: six get() calls by CIAF
+        Object token = CaptureHooks.enter(score, new Object[] {features});
+        CaptureHooks.exit(token, Scorer.score(features), null);
+        features.get(2); // the application's own call is captured
+        Ciaf.shutdown();
+
+        List<LedgerEntry> records = entries("METADATA");
+        assertThat(records).extracting(e -> payload(e).get("event_type").asText()).containsExactly("score", "get");
+        assertThat(payload(records.get(1)).get("metadata").get("arguments").get("i").asInt()).isEqualTo(2);
+        assertThat(payload(records.get(1)).has("parent_id")).isFalse();
+        assertThat(entries("INFERENCE")).hasSize(1);
+    }
+
     /** A captured method whose body adds values, some under the names CIAF itself writes. */
     public static final class Overrides {
         @io.ciaf.api.CaptureMetadata(model = "overrides", stage = Stage.VALIDATION, event = "check")
