@@ -43,6 +43,7 @@ public final class MetadataCapture implements AutoCloseable {
     static OnThread onThread() {
         return ON_THREAD.get();
     }
+
     static final MetadataCapture NOOP = new MetadataCapture(null, "none", null, Stage.MONITORING, "none", false);
 
     // Read by the pipeline thread once the capture is closed and queued (the queue orders the hand-over).
