@@ -44,6 +44,13 @@ class CanonicalJsonTest {
             "41b3de4355555557, 333333333.33333343",
             "becbf647612f3696, -0.0000033333333333333333",
             "43143ff3c1cb0959, 1424953923781206.2",
+            // Powers of two whose nearest 16-digit decimal lies below them, outside what reads back (half as far
+            // below a power of two as above), while the next one up reads back: 16 digits, not 17. ECMAScript's
+            // Number::toString and JDK 19+'s Double.toString give these digits.
+            "3e70000000000000, 5.960464477539063e-8",
+            "bd30000000000000, -5.684341886080802e-14",
+            "4580000000000000, 6.189700196426902e+26",
+            "0060000000000000, 7.120236347223045e-307",
     })
     void numbersFollowRfc8785(String bits, String expected) {
         double d = Double.longBitsToDouble(Long.parseUnsignedLong(bits, 16));
@@ -109,6 +116,26 @@ class CanonicalJsonTest {
     void refusesValuesThatAreNotNormalized() {
         assertThatThrownBy(() -> CanonicalJson.write(new Object())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> CanonicalJson.formatDouble(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void noDecimalWithFewerDigitsReadsBackAtAnyPowerOfTwoOrBesideIt() {
+        for (int e = Double.MIN_EXPONENT; e <= Double.MAX_EXPONENT; e++) {
+            double p = Math.scalb(1.0, e);
+            for (double d : new double[] {p, Math.nextUp(p), Math.nextDown(p), -p}) {
+                java.math.BigDecimal shortest = CanonicalJson.shortestRoundTrip(d);
+                assertThat(shortest.doubleValue()).as("%s reads back", d).isEqualTo(d);
+                int digits = shortest.precision();
+                if (digits > 1) {
+                    // the decimals of one digit fewer on either side of the exact value: neither may read back
+                    java.math.BigDecimal exact = new java.math.BigDecimal(d);
+                    java.math.MathContext fewer = new java.math.MathContext(digits - 1, java.math.RoundingMode.FLOOR);
+                    java.math.MathContext fewerUp = new java.math.MathContext(digits - 1, java.math.RoundingMode.CEILING);
+                    assertThat(exact.round(fewer).doubleValue()).as("%s has %d digits", d, digits).isNotEqualTo(d);
+                    assertThat(exact.round(fewerUp).doubleValue()).as("%s has %d digits", d, digits).isNotEqualTo(d);
+                }
+            }
+        }
     }
 
     @Test

@@ -218,6 +218,9 @@ public final class CanonicalJson {
                 return quick;
             }
         }
+        if (lopsided(d)) {
+            return searchShortest(d);
+        }
         return new Rounder(d).shortest();
     }
 
@@ -250,7 +253,9 @@ public final class CanonicalJson {
      * BigDecimal rounding to 17: rounding the 17-digit value again is exact except when the digits it drops
      * are exactly one half, and then the exact value is compared with it (the midpoint) to break the tie.
      * Most doubles with 16 or 17 digits need two such roundings checked, where the reference search needs
-     * five BigDecimal roundings; the search is still the reference the tests hold this to.
+     * five BigDecimal roundings; the search is still the reference the tests hold this to. Only for a double whose
+     * read-back interval is symmetric (not a power of two): there, the nearest decimal of p digits reads back
+     * whenever any does.
      */
     private static final class Rounder {
 
@@ -331,23 +336,51 @@ public final class CanonicalJson {
         }
     }
 
-    /** {@link #shortestRoundTrip} by binary search over the exact binary value; the reference. */
+    /**
+     * {@link #shortestRoundTrip} by search over the exact binary value: the reference, and the way for the doubles
+     * the {@link Rounder} does not take (powers of two, subnormals).
+     */
     public static BigDecimal searchShortest(double d) {
         BigDecimal exact = new BigDecimal(d);
         int lo = 1;
-        int hi = 17;
-        BigDecimal best = exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
+        int hi = 17; // 17 significant digits always read back
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            BigDecimal candidate = exact.round(new MathContext(mid, RoundingMode.HALF_EVEN));
-            if (candidate.doubleValue() == d) {
-                best = candidate;
+            if (closestReadingBack(exact, d, mid) != null) {
                 hi = mid;
             } else {
                 lo = mid + 1;
             }
         }
-        return best.stripTrailingZeros();
+        return closestReadingBack(exact, d, lo).stripTrailingZeros();
+    }
+
+    // What reads back as d is an interval around it, so if any decimal of p digits does, one of the two nearest
+    // the exact value (one on each side) does: some decimal of p digits reads back for every p at or above the
+    // shortest, which makes the search above a binary one. The nearest of the two is not always the one: at a
+    // power of two the interval reaches twice as far above d as below.
+    /** The decimal of {@code p} significant digits closest to {@code exact} that reads back as d, or null. */
+    private static BigDecimal closestReadingBack(BigDecimal exact, double d, int p) {
+        BigDecimal towardZero = exact.round(new MathContext(p, RoundingMode.DOWN));
+        BigDecimal awayFromZero = exact.round(new MathContext(p, RoundingMode.UP));
+        boolean towardReads = towardZero.doubleValue() == d;
+        boolean awayReads = awayFromZero.doubleValue() == d;
+        if (towardReads && awayReads) {
+            int c = exact.subtract(towardZero).abs().compareTo(awayFromZero.subtract(exact).abs());
+            if (c != 0) {
+                return c < 0 ? towardZero : awayFromZero;
+            }
+            return towardZero.unscaledValue().testBit(0) ? awayFromZero : towardZero; // a tie: the even digit
+        }
+        return towardReads ? towardZero : awayReads ? awayFromZero : null;
+    }
+
+    /**
+     * Whether the values that read back as {@code d} reach further above it than below: a power of two, whose
+     * next double down is half as far as its next double up (except the least normal one).
+     */
+    private static boolean lopsided(double d) {
+        return (Double.doubleToRawLongBits(d) & 0x000F_FFFF_FFFF_FFFFL) == 0 && Math.getExponent(d) > Double.MIN_EXPONENT;
     }
 
     // ECMAScript Number::toString layout, as RFC 8785 section 3.2.2.3 uses it.
