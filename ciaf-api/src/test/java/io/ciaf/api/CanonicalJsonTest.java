@@ -118,6 +118,27 @@ class CanonicalJsonTest {
         assertThatThrownBy(() -> CanonicalJson.formatDouble(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * Known answers from another implementation: {@code ecmascript-numbers.txt} holds what JavaScript's own
+     * {@code String(x)} (ECMAScript Number::toString, which RFC 8785 uses) gives for every power of two and 1,200
+     * random doubles, written by Node. CIAF adds {@code .0} where that text reads as an integer.
+     */
+    @Test
+    void numbersAreWhatJavaScriptWritesForEveryPowerOfTwoAndRandomDoubles() throws Exception {
+        List<String> lines;
+        try (java.io.InputStream in = CanonicalJsonTest.class.getResourceAsStream("/ecmascript-numbers.txt")) {
+            lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).lines()
+                    .filter(l -> !l.startsWith("#")).toList();
+        }
+        assertThat(lines).hasSize(3298);
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            double d = Double.longBitsToDouble(Long.parseUnsignedLong(f[0], 16));
+            String expected = f[1].contains(".") || f[1].contains("e") ? f[1] : f[1] + ".0";
+            assertThat(CanonicalJson.formatDouble(d)).as("%s", f[0]).isEqualTo(expected);
+        }
+    }
+
     @Test
     void noDecimalWithFewerDigitsReadsBackAtAnyPowerOfTwoOrBesideIt() {
         for (int e = Double.MIN_EXPONENT; e <= Double.MAX_EXPONENT; e++) {
