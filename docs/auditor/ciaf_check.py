@@ -4,6 +4,8 @@
 Written from the formats in the auditor guide (docs/auditor-guide.md), not from CIAF's code:
   python3 ciaf_check.py export  export.jsonl [checkpoint.note]   every hash and link; the tree root
   python3 ciaf_check.py proof   proof.json                      an RFC 9162 inclusion proof
+  python3 ciaf_check.py digests export.jsonl                    the digests inside payloads: metadata_hash,
+                                                                dataset_hash, model_hash, receipt_digest
 The checkpoint's Ed25519 signature is checked with openssl (see the guide).
 Exit code 0 when everything holds, 1 with the first problem on stderr.
 """
@@ -77,6 +79,74 @@ def check_export(path, note=None):
         print(f"OK: the first {size} entries have the root signed in the checkpoint of {origin}")
 
 
+def canonical(v):
+    """CIAF's canonical JSON (docs/storage.md): RFC 8785, but a float with an integral value keeps ".0"."""
+    if v is None or isinstance(v, bool):
+        return json.dumps(v)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return number(v)
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)  # escapes exactly what RFC 8785 escapes
+    if isinstance(v, list):
+        return "[" + ",".join(canonical(x) for x in v) + "]"
+    keys = sorted(v, key=lambda k: k.encode("utf-16-be"))  # RFC 8785: by UTF-16 code units
+    return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + canonical(v[k]) for k in keys) + "}"
+
+
+def number(x):
+    """ECMAScript Number::toString (RFC 8785 section 3.2.2.3) from Python's shortest repr, plus CIAF's ".0"."""
+    if x == 0:
+        return "0.0"
+    sign, text = ("-", repr(-x)) if x < 0 else ("", repr(x))
+    mantissa, _, exponent = text.partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    digits = (whole + fraction).lstrip("0").rstrip("0")
+    # the value is 0.<digits> x 10^n
+    if whole.strip("0"):
+        n = len(whole.lstrip("0")) + int(exponent or 0)
+    else:
+        n = int(exponent or 0) - (len(fraction) - len(fraction.lstrip("0")))
+    k = len(digits)
+    if k <= n <= 21:
+        out = digits + "0" * (n - k) + ".0"
+    elif 0 < n <= 21:
+        out = digits[:n] + "." + digits[n:]
+    elif -6 < n <= 0:
+        out = "0." + "0" * -n + digits
+    else:
+        e = n - 1
+        out = digits[0] + ("." + digits[1:] if k > 1 else "") + "e" + ("+" if e >= 0 else "-") + str(abs(e))
+    return sign + out
+
+
+# Which member of a payload is the digest of what (docs/anchors.md, docs/storage.md).
+WITHOUT = {"DATASET": "dataset_hash", "MODEL": "model_hash", "INFERENCE": "receipt_digest"}
+
+
+def check_digests(path):
+    counts = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            e = json.loads(line)
+            if e["payload"] is None:
+                continue
+            typ, p = e["type"], json.loads(base64.b64decode(e["payload"]))
+            if typ == "METADATA":
+                claimed, data = p["metadata_hash"], p["metadata"]
+            elif typ in WITHOUT:
+                key = WITHOUT[typ]
+                claimed = p[key]
+                data = {k: v for k, v in p.items() if k not in (key, "nonce", "idempotency_key")}
+            else:
+                continue
+            if hashlib.sha256(canonical(data).encode("utf-8")).hexdigest() != claimed:
+                fail(f"position {e['position']}: the {typ} payload's digest does not match its members")
+            counts[typ] = counts.get(typ, 0) + 1
+    print("OK: " + ", ".join(f"{n} {t}" for t, n in sorted(counts.items())) + " digests recomputed")
+
+
 def check_proof(path):
     p = json.load(open(path, encoding="utf-8"))
     index, size = p["leafIdx"], p["treeSize"]
@@ -104,6 +174,8 @@ if __name__ == "__main__":
         check_export(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
     elif len(sys.argv) == 3 and sys.argv[1] == "proof":
         check_proof(sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == "digests":
+        check_digests(sys.argv[2])
     else:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
