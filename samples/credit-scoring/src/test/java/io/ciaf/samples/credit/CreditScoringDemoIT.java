@@ -160,8 +160,9 @@ class CreditScoringDemoIT {
     }
 
     /**
-     * docs/auditor-guide.md step 2: the guide's standard-library Python check accepts the export and the signed
-     * checkpoint, and names the position of a changed payload.
+     * docs/auditor-guide.md steps 2 and 4: the guide's standard-library Python check accepts the export and the
+     * signed checkpoint, recomputes the digests inside payloads, and names the position of a changed payload and
+     * of a payload whose members no longer give its digest.
      */
     static void auditorsCheck(Path dir, Path home) throws Exception {
         Path script = Path.of(System.getProperty("auditor.script"));
@@ -180,7 +181,31 @@ class CreditScoringDemoIT {
         assertThat(ok.exit()).as(ok.err()).isZero();
         assertThat(ok.out()).contains("chain intact, root " + root, "have the root signed in the checkpoint");
 
+        Run digests = exec("python3", script.toString(), "digests", export.toString());
+        assertThat(digests.exit()).as(digests.err()).isZero();
+        assertThat(digests.out()).contains("1 DATASET", "1000 INFERENCE", "1 MODEL", "digests recomputed");
+
+        // A METADATA record given one more member, re-encoded (its payload_hash no longer matches either, which
+        // the export check reports; the digest check looks inside)
         List<String> lines = new ArrayList<>(Files.readAllLines(export, StandardCharsets.UTF_8));
+        int at = 0;
+        while (!lines.get(at).contains("\"type\":\"METADATA\"")) {
+            at++;
+        }
+        java.util.regex.Matcher payload = java.util.regex.Pattern.compile("\"payload\":\"([^\"]+)\"").matcher(lines.get(at));
+        assertThat(payload.find()).isTrue();
+        String json = new String(java.util.Base64.getDecoder().decode(payload.group(1)), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"metadata\":{");
+        String changed = java.util.Base64.getEncoder().encodeToString(json.replace("\"metadata\":{",
+                "\"metadata\":{\"approved_by\":\"someone else\",").getBytes(StandardCharsets.UTF_8));
+        List<String> altered = new ArrayList<>(lines);
+        altered.set(at, lines.get(at).replace(payload.group(1), changed));
+        Path alteredExport = dir.resolve("altered.jsonl");
+        Files.write(alteredExport, altered, StandardCharsets.UTF_8);
+        Run wrongDigest = exec("python3", script.toString(), "digests", alteredExport.toString());
+        assertThat(wrongDigest.exit()).isEqualTo(1);
+        assertThat(wrongDigest.err()).contains("position " + at + ": the METADATA payload's digest does not match");
+
         lines.set(7, lines.get(7).replaceFirst("\"payload\":\"(.)", "\"payload\":\"A"));
         Files.write(export, lines, StandardCharsets.UTF_8);
         Run bad = exec("python3", script.toString(), "export", export.toString());
