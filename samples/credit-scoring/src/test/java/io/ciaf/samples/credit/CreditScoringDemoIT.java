@@ -141,6 +141,7 @@ class CreditScoringDemoIT {
         }
 
         auditorsCheck(dir, home);
+        auditorsSignatureCheck(dir, home);
 
         String report = Files.readString(home.resolve("compliance-report.html"), StandardCharsets.UTF_8);
         assertThat(report).contains("<html", "EEOC", "FCRA", "credit-scoring").doesNotContain("http://", "https://");
@@ -213,8 +214,53 @@ class CreditScoringDemoIT {
         assertThat(bad.err()).contains("position 7: payload does not match its payload_hash");
     }
 
+    /**
+     * docs/auditor-guide.md step 1, run as the guide prints it (bash, base64, sha256sum, xxd, openssl 3): the
+     * demo's checkpoint verifies with its verifier key, and a checkpoint whose root was changed does not.
+     */
+    static void auditorsSignatureCheck(Path dir, Path home) throws Exception {
+        boolean openssl = new ProcessBuilder("openssl", "version").start().waitFor() == 0;
+        org.junit.jupiter.api.Assumptions.assumeTrue(openssl, "no openssl on this machine");
+        Path guide = Path.of(System.getProperty("auditor.script")).getParent().getParent().resolve("auditor-guide.md");
+        String text = Files.readString(guide, StandardCharsets.UTF_8);
+        int step = text.indexOf("## 1.");
+        int start = text.indexOf("```bash\n", step) + "```bash\n".length();
+        String script = text.substring(start, text.indexOf("```", start));
+        assertThat(script).contains("openssl pkeyutl -verify", "note=checkpoints/2015.note");
+
+        Path work = Files.createDirectories(dir.resolve("auditor-step-1"));
+        Files.copy(home.resolve("signing.vkey"), work.resolve("signing.vkey"));
+        Path checkpoints = Files.createDirectories(work.resolve("checkpoints"));
+        Path note;
+        try (AuditLedger ledger = AuditLedger.open(home)) {
+            note = home.resolve("checkpoints").resolve(ledger.latestCheckpoint().orElseThrow().size() + ".note");
+        }
+        Files.copy(note, checkpoints.resolve(note.getFileName()));
+        String run = script.replace("checkpoints/2015.note", "checkpoints/" + note.getFileName());
+        String keyId = Files.readString(home.resolve("signing.vkey"), StandardCharsets.UTF_8).trim().split("\\+")[1];
+
+        Run ok = execIn(work, "bash", "-c", run);
+        assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
+        assertThat(ok.out()).contains("Signature Verified Successfully");
+        assertThat(ok.out().lines().filter(keyId::equals)).as("the key id, from the key and from the signature")
+                .hasSize(2);
+
+        List<String> lines = new ArrayList<>(Files.readAllLines(checkpoints.resolve(note.getFileName())));
+        char first = lines.get(2).charAt(0);
+        lines.set(2, (first == 'A' ? 'B' : 'A') + lines.get(2).substring(1)); // another root
+        Files.write(checkpoints.resolve(note.getFileName()), lines, StandardCharsets.UTF_8);
+        Run bad = execIn(work, "bash", "-c", run);
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.out() + bad.err()).contains("Signature Verification Failure");
+    }
+
     static Run exec(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).start();
+        return execIn(null, command);
+    }
+
+    /** Runs {@code command} in {@code dir} (null: this one). */
+    static Run execIn(Path dir, String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).directory(dir == null ? null : dir.toFile()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         return new Run(p.waitFor(), out, err);
