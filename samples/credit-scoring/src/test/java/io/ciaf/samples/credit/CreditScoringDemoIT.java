@@ -161,9 +161,10 @@ class CreditScoringDemoIT {
     }
 
     /**
-     * docs/auditor-guide.md steps 2 and 4: the guide's standard-library Python check accepts the export and the
-     * signed checkpoint, recomputes the digests inside payloads, and names the position of a changed payload and
-     * of a payload whose members no longer give its digest.
+     * docs/auditor-guide.md steps 2 to 4: the guide's standard-library Python check accepts the export and the
+     * signed checkpoint, an inclusion proof (and not the same proof claimed for the next leaf), recomputes the
+     * digests inside payloads, and names the position of a changed payload and of a payload whose members no
+     * longer give its digest.
      */
     static void auditorsCheck(Path dir, Path home) throws Exception {
         Path script = Path.of(System.getProperty("auditor.script"));
@@ -181,6 +182,22 @@ class CreditScoringDemoIT {
         Run ok = exec("python3", script.toString(), "export", export.toString(), note.toString());
         assertThat(ok.exit()).as(ok.err()).isZero();
         assertThat(ok.out()).contains("chain intact, root " + root, "have the root signed in the checkpoint");
+
+        // step 3: an inclusion proof of one entry in the signed tree
+        Path proof = dir.resolve("proof.json");
+        long signedSize;
+        try (AuditLedger ledger = AuditLedger.open(home)) {
+            signedSize = ledger.latestCheckpoint().orElseThrow().size();
+            Files.writeString(proof, ledger.proveInclusion(signedSize / 2, signedSize).toJson());
+        }
+        Run proved = exec("python3", script.toString(), "proof", proof.toString());
+        assertThat(proved.exit()).as(proved.err()).isZero();
+        assertThat(proved.out()).contains("leaf " + signedSize / 2 + " is in the tree of size " + signedSize);
+        Files.writeString(proof, Files.readString(proof).replace("\"leafIdx\":" + signedSize / 2,
+                "\"leafIdx\":" + (signedSize / 2 + 1)));
+        Run wrongLeaf = exec("python3", script.toString(), "proof", proof.toString());
+        assertThat(wrongLeaf.exit()).isEqualTo(1);
+        assertThat(wrongLeaf.err()).contains("the proof does not lead to the root");
 
         Run digests = exec("python3", script.toString(), "digests", export.toString());
         assertThat(digests.exit()).as(digests.err()).isZero();
