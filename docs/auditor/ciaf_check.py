@@ -4,6 +4,7 @@
 Written from the formats in the auditor guide (docs/auditor-guide.md), not from CIAF's code:
   python3 ciaf_check.py export  export.jsonl [checkpoint.note]   every hash and link; the tree root
   python3 ciaf_check.py proof   proof.json                      an RFC 9162 inclusion proof
+  python3 ciaf_check.py consistency proof.json                  an RFC 9162 consistency proof
   python3 ciaf_check.py digests export.jsonl                    the digests inside payloads: metadata_hash,
                                                                 dataset_hash, model_hash, receipt_digest
 The checkpoint's Ed25519 signature is checked with openssl (see the guide).
@@ -147,11 +148,25 @@ def check_digests(path):
     print("OK: " + ", ".join(f"{n} {t}" for t, n in sorted(counts.items())) + " digests recomputed")
 
 
+def hash32(text, what):
+    """A base64 SHA-256 value of a proof; anything but 32 bytes is refused."""
+    try:
+        h = base64.b64decode(text or "", validate=True)
+    except ValueError:
+        fail(f"{what} is not base64")
+    if len(h) != 32:
+        fail(f"{what} is {len(h)} bytes, not a SHA-256 hash")
+    return h
+
+
 def check_proof(path):
     p = json.load(open(path, encoding="utf-8"))
     index, size = p["leafIdx"], p["treeSize"]
-    h = base64.b64decode(p["leafHash"])
-    proof = [base64.b64decode(x) for x in p["proof"]]
+    if not 0 <= index < size:
+        fail(f"leaf {index} is not in a tree of size {size}")
+    h = hash32(p["leafHash"], "leafHash")
+    root_hash = hash32(p["root"], "root")
+    proof = [hash32(x, "a proof hash") for x in p["proof"] or []]
     # RFC 9162 section 2.1.3.2
     fn, sn = index, size - 1
     for c in proof:
@@ -164,9 +179,45 @@ def check_proof(path):
         else:
             h = node(h, c)
         fn, sn = fn >> 1, sn >> 1
-    if sn != 0 or h != base64.b64decode(p["root"]):
+    if sn != 0 or h != root_hash:
         fail("the proof does not lead to the root")
     print(f"OK: leaf {index} is in the tree of size {size} with root {p['root']}")
+
+
+def check_consistency(path):
+    p = json.load(open(path, encoding="utf-8"))
+    size1, size2 = p["size1"], p["size2"]
+    root1, root2 = hash32(p["root1"], "root1"), hash32(p["root2"], "root2")
+    proof = [hash32(x, "a proof hash") for x in p["proof"] or []]
+    if not 0 < size1 <= size2:
+        fail(f"no consistency proof goes from size {size1} to size {size2}")
+    if size1 == size2:
+        if proof or root1 != root2:
+            fail("equal sizes need equal roots and an empty proof")
+        print(f"OK: the tree of size {size2} is the tree of size {size1}")
+        return
+    if not proof:
+        fail("the proof is empty")
+    # RFC 9162 section 2.1.4.2
+    if size1 & (size1 - 1) == 0:
+        proof = [root1] + proof
+    fn, sn = size1 - 1, size2 - 1
+    while fn & 1:
+        fn, sn = fn >> 1, sn >> 1
+    fr = sr = proof[0]
+    for c in proof[1:]:
+        if sn == 0:
+            fail("proof too long")
+        if fn & 1 or fn == sn:
+            fr, sr = node(c, fr), node(c, sr)
+            while not fn & 1 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            sr = node(sr, c)
+        fn, sn = fn >> 1, sn >> 1
+    if sn != 0 or fr != root1 or sr != root2:
+        fail("the proof does not lead from root1 to root2")
+    print(f"OK: the tree of size {size2} (root {p['root2']}) extends the tree of size {size1} (root {p['root1']})")
 
 
 if __name__ == "__main__":
@@ -174,6 +225,8 @@ if __name__ == "__main__":
         check_export(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
     elif len(sys.argv) == 3 and sys.argv[1] == "proof":
         check_proof(sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == "consistency":
+        check_consistency(sys.argv[2])
     elif len(sys.argv) == 3 and sys.argv[1] == "digests":
         check_digests(sys.argv[2])
     else:

@@ -162,9 +162,9 @@ class CreditScoringDemoIT {
 
     /**
      * docs/auditor-guide.md steps 2 to 4: the guide's standard-library Python check accepts the export and the
-     * signed checkpoint, an inclusion proof (and not the same proof claimed for the next leaf), recomputes the
-     * digests inside payloads, and names the position of a changed payload and of a payload whose members no
-     * longer give its digest.
+     * signed checkpoint, an inclusion proof (not the same proof claimed for the next leaf) and a consistency proof
+     * (not the same proof claimed from the next size), recomputes the digests inside payloads, and names the
+     * position of a changed payload and of a payload whose members no longer give its digest.
      */
     static void auditorsCheck(Path dir, Path home) throws Exception {
         Path script = Path.of(System.getProperty("auditor.script"));
@@ -198,6 +198,19 @@ class CreditScoringDemoIT {
         Run wrongLeaf = exec("python3", script.toString(), "proof", proof.toString());
         assertThat(wrongLeaf.exit()).isEqualTo(1);
         assertThat(wrongLeaf.err()).contains("the proof does not lead to the root");
+
+        // and a consistency proof from an earlier size to the signed one
+        Path consistency = dir.resolve("consistency.json");
+        try (AuditLedger ledger = AuditLedger.open(home)) {
+            Files.writeString(consistency, ledger.proveConsistency(1000, signedSize).toJson());
+        }
+        Run extended = exec("python3", script.toString(), "consistency", consistency.toString());
+        assertThat(extended.exit()).as(extended.err()).isZero();
+        assertThat(extended.out()).contains("the tree of size " + signedSize, "extends the tree of size 1000");
+        Files.writeString(consistency, Files.readString(consistency).replace("\"size1\":1000", "\"size1\":1001"));
+        Run notExtended = exec("python3", script.toString(), "consistency", consistency.toString());
+        assertThat(notExtended.exit()).isEqualTo(1);
+        assertThat(notExtended.err()).contains("the proof does not lead from root1 to root2");
 
         Run digests = exec("python3", script.toString(), "digests", export.toString());
         assertThat(digests.exit()).as(digests.err()).isZero();
