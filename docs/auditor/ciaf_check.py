@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks a CIAF ledger export, an inclusion proof and a checkpoint with the Python standard library only.
+"""Checks a CIAF ledger export, its proofs, its checkpoint and its payloads' digests with Python's standard library.
 
 Written from the formats in the auditor guide (docs/auditor-guide.md), not from CIAF's code:
   python3 ciaf_check.py export  export.jsonl [checkpoint.note]   every hash and link; the tree root
