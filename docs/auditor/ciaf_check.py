@@ -7,6 +7,9 @@ Written from the formats in the auditor guide (docs/auditor-guide.md), not from 
   python3 ciaf_check.py consistency proof.json                  an RFC 9162 consistency proof
   python3 ciaf_check.py digests export.jsonl                    the digests inside payloads: metadata_hash,
                                                                 dataset_hash, model_hash, receipt_digest
+  python3 ciaf_check.py dataset export.jsonl POSITION data.arff|.csv|.jsonl [id column or field]
+                                                                the data file is the one the anchor at
+                                                                POSITION was made from
 The checkpoint's Ed25519 signature is checked with openssl (see the guide).
 Exit code 0 when everything holds, 1 with the first problem on stderr.
 """
@@ -159,6 +162,107 @@ def hash32(text, what):
     return h
 
 
+def fields(line):
+    """One CSV or ARFF data line's fields (docs/anchors.md): commas; " or ' quotes, doubled to escape; spaces."""
+    out, i, n = [], 0, len(line)
+    while True:
+        while i < n and line[i] == " ":
+            i += 1
+        if i < n and line[i] in "\"'":
+            q, i, field = line[i], i + 1, []
+            while True:
+                if i >= n:
+                    fail(f"a quoted field is not closed in: {line}")
+                if line[i] == q and i + 1 < n and line[i + 1] == q:
+                    field.append(q)
+                    i += 2
+                elif line[i] == q:
+                    i += 1
+                    break
+                else:
+                    field.append(line[i])
+                    i += 1
+            field = "".join(field)
+            while i < n and line[i] != ",":
+                i += 1
+        else:
+            start = i
+            while i < n and line[i] != ",":
+                i += 1
+            field = line[start:i].rstrip(" ")
+        out.append(field)
+        if i >= n:
+            return out
+        i += 1
+
+
+def samples(path, id_name=None):
+    """(sample id, row) of a CSV, ARFF or JSON Lines file, as docs/anchors.md numbers and splits them."""
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    lines = [l[:-1] if l.endswith("\r") else l for l in lines]
+    if path.endswith(".arff"):
+        data, number = False, 0
+        for line in lines:
+            t = line.strip()
+            if not t or t.startswith("%"):
+                continue
+            if not data:
+                data = t.lower().startswith("@data")
+                continue
+            number += 1
+            yield str(number), fields(t)
+    elif path.endswith(".jsonl"):
+        for number, line in enumerate(lines, start=1):
+            if line.strip():
+                row = json.loads(line)
+                yield (str(row[id_name]) if id_name else str(number)), row
+    else:
+        header = fields(lines[0])
+        column = header.index(id_name) if id_name else None
+        for number, line in enumerate(lines[1:], start=1):
+            if line:
+                row = fields(line)
+                yield (row[column] if column is not None else str(number)), row
+
+
+def check_dataset(export_path, position, data_path, id_name=None):
+    with open(export_path, encoding="utf-8") as f:
+        for line in f:
+            e = json.loads(line)
+            if e["position"] == position:
+                break
+        else:
+            fail(f"no entry at position {position}")
+    if e["type"] != "DATASET" or e["payload"] is None:
+        fail(f"position {position} is not a readable DATASET anchor")
+    a = json.loads(base64.b64decode(e["payload"]))
+    seed, fractions = a["split_seed"], a["split_fractions"]
+    read, leaves, assignment = 0, [], hashlib.sha256()
+    for sample_id, row in samples(data_path, id_name):
+        read += 1
+        h = hashlib.sha256((seed + "\n" + sample_id).encode("utf-8")).digest()
+        u = (int.from_bytes(h[:8], "big") >> 11) / 2 ** 53
+        cumulative, split = 0.0, None
+        for name in sorted(fractions, key=lambda k: k.encode("utf-16-be")):
+            cumulative += fractions[name]
+            split = name
+            if u < cumulative:
+                break
+        assignment.update(f"{sample_id}\t{split}\n".encode("utf-8"))
+        if split == a["split"]:
+            leaves.append(hashlib.sha256(canonical({"id": sample_id, "row": row}).encode("utf-8")).digest())
+    found = {"samples_read": read, "samples": len(leaves), "split_assignment_digest": assignment.hexdigest(),
+             "merkle_root": root(leaves).hex()}
+    for key, value in found.items():
+        if a.get(key) != value:
+            fail(f"position {position}: the data gives {key} {value}, the anchor says {a.get(key)}")
+    print(f"OK: {data_path} is the data of the anchor at position {position} ({a['dataset_id']}, split"
+          f" {a['split']}: {len(leaves)} of {read} samples, root {found['merkle_root']})")
+
+
 def check_proof(path):
     p = json.load(open(path, encoding="utf-8"))
     index, size = p["leafIdx"], p["treeSize"]
@@ -227,6 +331,8 @@ if __name__ == "__main__":
         check_proof(sys.argv[2])
     elif len(sys.argv) == 3 and sys.argv[1] == "consistency":
         check_consistency(sys.argv[2])
+    elif len(sys.argv) in (5, 6) and sys.argv[1] == "dataset":
+        check_dataset(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5] if len(sys.argv) == 6 else None)
     elif len(sys.argv) == 3 and sys.argv[1] == "digests":
         check_digests(sys.argv[2])
     else:

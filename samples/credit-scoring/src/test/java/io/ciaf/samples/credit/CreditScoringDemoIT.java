@@ -163,8 +163,9 @@ class CreditScoringDemoIT {
     /**
      * docs/auditor-guide.md steps 2 to 4: the guide's standard-library Python check accepts the export and the
      * signed checkpoint, an inclusion proof (not the same proof claimed for the next leaf) and a consistency proof
-     * (not the same proof claimed from the next size), recomputes the digests inside payloads, and names the
-     * position of a changed payload and of a payload whose members no longer give its digest.
+     * (not the same proof claimed from the next size), recomputes the digests inside payloads and the dataset
+     * anchor from the data file, and names the position of a changed payload and of a payload whose members no
+     * longer give its digest.
      */
     static void auditorsCheck(Path dir, Path home) throws Exception {
         Path script = Path.of(System.getProperty("auditor.script"));
@@ -215,6 +216,28 @@ class CreditScoringDemoIT {
         Run digests = exec("python3", script.toString(), "digests", export.toString());
         assertThat(digests.exit()).as(digests.err()).isZero();
         assertThat(digests.out()).contains("1 DATASET", "1000 INFERENCE", "1 MODEL", "digests recomputed");
+
+        // anchors.md: the dataset anchor is recomputed from the data file alone, and a file missing a row is not it
+        List<String> exported = Files.readAllLines(export, StandardCharsets.UTF_8);
+        String anchorLine = exported.stream().filter(l -> l.contains("\"type\":\"DATASET\"")).findFirst().orElseThrow();
+        String position = anchorLine.replaceFirst("^\\{\"position\":(\\d+),.*$", "$1");
+        Path arff = dir.resolve("credit-g.arff");
+        try (java.io.InputStream in = CreditScoringDemoIT.class.getResourceAsStream("/credit-data/credit-g.arff")) {
+            Files.copy(in, arff);
+        }
+        Run sameData = exec("python3", script.toString(), "dataset", export.toString(), position, arff.toString());
+        assertThat(sameData.exit()).as(sameData.err()).isZero();
+        assertThat(sameData.out()).contains("is the data of the anchor at position " + position, "733 of 1000 samples");
+        List<String> arffLines = new ArrayList<>(Files.readAllLines(arff, StandardCharsets.UTF_8));
+        while (arffLines.get(arffLines.size() - 1).isBlank()) {
+            arffLines.remove(arffLines.size() - 1);
+        }
+        arffLines.remove(arffLines.size() - 1);
+        Path shorter = dir.resolve("shorter.arff");
+        Files.write(shorter, arffLines, StandardCharsets.UTF_8);
+        Run otherData = exec("python3", script.toString(), "dataset", export.toString(), position, shorter.toString());
+        assertThat(otherData.exit()).isEqualTo(1);
+        assertThat(otherData.err()).contains("the data gives samples_read 999, the anchor says 1000");
 
         // A METADATA record given one more member, re-encoded (its payload_hash no longer matches either, which
         // the export check reports; the digest check looks inside)
