@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks a CIAF ledger export, its proofs, its checkpoint and its payloads' digests with Python's standard library.
 
-Written from the formats in the auditor guide (docs/auditor-guide.md), not from CIAF's code:
+Follows the formats in docs/auditor-guide.md, docs/anchors.md and docs/storage.md; it uses nothing of CIAF's:
   python3 ciaf_check.py export  export.jsonl [checkpoint.note]   every hash and link; the tree root
   python3 ciaf_check.py proof   proof.json                      an RFC 9162 inclusion proof
   python3 ciaf_check.py consistency proof.json                  an RFC 9162 consistency proof
