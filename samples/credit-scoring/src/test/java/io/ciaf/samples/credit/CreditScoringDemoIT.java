@@ -140,11 +140,12 @@ class CreditScoringDemoIT {
                     .stream().map(String::valueOf).toList()).containsExactlyInAnyOrder("eeoc", "fcra-ecoa", "eu-ai-act", "gdpr");
         }
 
-        auditorsCheck(dir, home);
-        auditorsSignatureCheck(dir, home);
-
         String report = Files.readString(home.resolve("compliance-report.html"), StandardCharsets.UTF_8);
         assertThat(report).contains("<html", "EEOC", "FCRA", "credit-scoring").doesNotContain("http://", "https://");
+
+        // last: each stops the test (as skipped) on a machine without python3 or openssl
+        auditorsCheck(dir, home);
+        auditorsSignatureCheck(dir, home);
     }
 
     @Test
