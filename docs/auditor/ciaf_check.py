@@ -95,8 +95,13 @@ def canonical(v):
         return json.dumps(v, ensure_ascii=False)  # escapes exactly what RFC 8785 escapes
     if isinstance(v, list):
         return "[" + ",".join(canonical(x) for x in v) + "]"
-    keys = sorted(v, key=lambda k: k.encode("utf-16-be"))  # RFC 8785: by UTF-16 code units
+    keys = sorted(v, key=utf16)
     return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + canonical(v[k]) for k in keys) + "}"
+
+
+def utf16(key):
+    """The sort key of RFC 8785 (and of Java's String order): UTF-16 code units."""
+    return key.encode("utf-16-be")
 
 
 def number(x):
@@ -198,11 +203,8 @@ def fields(line):
 
 def samples(path, id_name=None):
     """(sample id, row) of a CSV, ARFF or JSON Lines file, as docs/anchors.md numbers and splits them."""
-    with open(path, encoding="utf-8") as f:
-        lines = f.read().split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    lines = [l[:-1] if l.endswith("\r") else l for l in lines]
+    with open(path, encoding="utf-8") as f:  # universal newlines: \r\n and \r end a line, as in Java
+        lines = [line.rstrip("\n") for line in f]
     if path.endswith(".arff"):
         data, number = False, 0
         for line in lines:
@@ -246,7 +248,7 @@ def check_dataset(export_path, position, data_path, id_name=None):
         h = hashlib.sha256((seed + "\n" + sample_id).encode("utf-8")).digest()
         u = (int.from_bytes(h[:8], "big") >> 11) / 2 ** 53
         cumulative, split = 0.0, None
-        for name in sorted(fractions, key=lambda k: k.encode("utf-16-be")):
+        for name in sorted(fractions, key=utf16):
             cumulative += fractions[name]
             split = name
             if u < cumulative:
