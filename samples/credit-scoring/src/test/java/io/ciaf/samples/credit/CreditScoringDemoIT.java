@@ -172,26 +172,26 @@ class CreditScoringDemoIT {
         Path script = Path.of(System.getProperty("auditor.script"));
         boolean python = new ProcessBuilder("python3", "--version").start().waitFor() == 0;
         org.junit.jupiter.api.Assumptions.assumeTrue(python, "no python3 on this machine");
+        // what the operator hands over: the export, the signed checkpoint, an inclusion and a consistency proof
         Path export = dir.resolve("export.jsonl");
+        Path proof = dir.resolve("proof.json");
+        Path consistency = dir.resolve("consistency.json");
         String root;
-        Path note;
+        long signedSize;
         try (AuditLedger ledger = AuditLedger.open(home);
                 java.io.Writer w = Files.newBufferedWriter(export, StandardCharsets.UTF_8)) {
             ledger.export(w, 0, ledger.size() - 1, null);
             root = ledger.verify().rootBase64();
-            note = home.resolve("checkpoints").resolve(ledger.latestCheckpoint().orElseThrow().size() + ".note");
+            signedSize = ledger.latestCheckpoint().orElseThrow().size();
+            Files.writeString(proof, ledger.proveInclusion(signedSize / 2, signedSize).toJson());
+            Files.writeString(consistency, ledger.proveConsistency(1000, signedSize).toJson());
         }
+        Path note = signedCheckpoint(home, signedSize);
         Run ok = exec("python3", script.toString(), "export", export.toString(), note.toString());
         assertThat(ok.exit()).as(ok.err()).isZero();
         assertThat(ok.out()).contains("chain intact, root " + root, "have the root signed in the checkpoint");
 
         // step 3: an inclusion proof of one entry in the signed tree
-        Path proof = dir.resolve("proof.json");
-        long signedSize;
-        try (AuditLedger ledger = AuditLedger.open(home)) {
-            signedSize = ledger.latestCheckpoint().orElseThrow().size();
-            Files.writeString(proof, ledger.proveInclusion(signedSize / 2, signedSize).toJson());
-        }
         Run proved = exec("python3", script.toString(), "proof", proof.toString());
         assertThat(proved.exit()).as(proved.err()).isZero();
         assertThat(proved.out()).contains("leaf " + signedSize / 2 + " is in the tree of size " + signedSize);
@@ -202,10 +202,6 @@ class CreditScoringDemoIT {
         assertThat(wrongLeaf.err()).contains("the proof does not lead to the root");
 
         // and a consistency proof from an earlier size to the signed one
-        Path consistency = dir.resolve("consistency.json");
-        try (AuditLedger ledger = AuditLedger.open(home)) {
-            Files.writeString(consistency, ledger.proveConsistency(1000, signedSize).toJson());
-        }
         Run extended = exec("python3", script.toString(), "consistency", consistency.toString());
         assertThat(extended.exit()).as(extended.err()).isZero();
         assertThat(extended.out()).contains("the tree of size " + signedSize, "extends the tree of size 1000");
@@ -287,7 +283,7 @@ class CreditScoringDemoIT {
         Path checkpoints = Files.createDirectories(work.resolve("checkpoints"));
         Path note;
         try (AuditLedger ledger = AuditLedger.open(home)) {
-            note = home.resolve("checkpoints").resolve(ledger.latestCheckpoint().orElseThrow().size() + ".note");
+            note = signedCheckpoint(home, ledger.latestCheckpoint().orElseThrow().size());
         }
         Files.copy(note, checkpoints.resolve(note.getFileName()));
         String run = script.replace("checkpoints/2015.note", "checkpoints/" + note.getFileName());
@@ -306,6 +302,11 @@ class CreditScoringDemoIT {
         Run bad = execIn(work, "bash", "-c", run);
         assertThat(bad.exit()).isNotZero();
         assertThat(bad.out() + bad.err()).contains("Signature Verification Failure");
+    }
+
+    /** The signed-note file of the checkpoint of {@code size} in {@code home}. */
+    static Path signedCheckpoint(Path home, long size) {
+        return home.resolve("checkpoints").resolve(size + ".note");
     }
 
     static Run exec(String... command) throws IOException, InterruptedException {
