@@ -361,6 +361,17 @@ final class LedgerDatabase implements AutoCloseable {
         inserts.added();
     }
 
+    /** Whether {@code e} (or an exception it wraps) is the unique index refusing an idempotency key. */
+    static boolean isIdempotencyKeyConflict(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && m.contains("UNIQUE constraint failed: entries.idempotency_key")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     void flushInserts() throws SQLException {
         if (inserts != null) {
             inserts.flush();

@@ -199,6 +199,34 @@ class AuditLedgerTest {
         assertThat(ledger.verify().size()).isEqualTo(ledger.size());
     }
 
+    /**
+     * New keys are inserted without a lookup and the unique index refuses a reused one, here only after many rows
+     * of the batch were written: none of them may stay, and the batch is appended once, without a gap.
+     */
+    @Test
+    void aKeyReusedAtTheEndOfALargeBatchGetsItsReceiptAndTheRestIsAppendedOnce() {
+        AppendReceipt first = ledger.append("INFERENCE", Map.of("request", "r-1"), "req-1");
+        List<NewEntry> batch = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            batch.add(NewEntry.of("METADATA", Map.of("i", i), "m-" + i));
+        }
+        batch.add(NewEntry.of("INFERENCE", Map.of("request", "r-1"), "req-1"));
+        long before = ledger.size();
+
+        List<AppendReceipt> receipts = ledger.appendAll(batch);
+
+        assertThat(receipts.get(2_000).alreadyCommitted()).isTrue();
+        assertThat(receipts.get(2_000).position()).isEqualTo(first.position());
+        for (int i = 0; i < 2_000; i++) {
+            assertThat(receipts.get(i).alreadyCommitted()).isFalse();
+            assertThat(receipts.get(i).position()).isEqualTo(before + i);
+        }
+        assertThat(ledger.size()).isEqualTo(before + 2_000);
+        assertThat(ledger.appendAll(batch.subList(1_999, 2_001))).allMatch(AppendReceipt::alreadyCommitted);
+        assertThat(ledger.append("METADATA", Map.of("after", true), "m-after").position()).isEqualTo(before + 2_000);
+        assertThat(ledger.verify().size()).isEqualTo(ledger.size());
+    }
+
     @Test
     void reusingAKeyForADifferentRequestFailsTheWholeBatch() {
         ledger.append("INFERENCE", Map.of("request", "r-1"), "req-1");
