@@ -1,5 +1,6 @@
 package io.ciaf.benchmarks;
 
+import io.ciaf.api.internal.TimeOrderedIds;
 import io.ciaf.ledger.AuditLedger;
 import io.ciaf.ledger.NewEntry;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -36,7 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@code ledgerAppendPrepared} times only {@code appendAll} of entries built beforehand (outside the
  * measurement, JMH {@code Level.Invocation}): the ledger's own work once application threads have
- * canonicalized the payloads.
+ * canonicalized the payloads. {@code ledgerAppendPreparedWithKeys} is the same with an idempotency key per
+ * entry, new each time, as the capture pipeline appends its records (keyed by record id).
  *
  * <p>Baseline in the same run: {@code plainSqliteInsert} inserts rows of the same shape and size (payload
  * bytes and hashes prepared in advance: no JSON, no hashing, no tree) in one transaction per batch, into
@@ -125,6 +128,26 @@ public class LedgerAppendBenchmark {
 
     @Benchmark
     public Object ledgerAppendPrepared(Prepared prepared) {
+        return ledger.appendAll(prepared.entries);
+    }
+
+    /** As {@link Prepared}, each entry with a new idempotency key: a time-ordered id, as the capture pipeline's. */
+    @State(Scope.Thread)
+    public static class PreparedWithKeys {
+        List<NewEntry> entries;
+        long next;
+
+        @Setup(Level.Invocation)
+        public void prepare(LedgerAppendBenchmark b) {
+            entries = new ArrayList<>(b.batch);
+            for (int i = 0; i < b.batch; i++) {
+                entries.add(NewEntry.of("METADATA", payload(next++), TimeOrderedIds.next().toString()));
+            }
+        }
+    }
+
+    @Benchmark
+    public Object ledgerAppendPreparedWithKeys(PreparedWithKeys prepared) {
         return ledger.appendAll(prepared.entries);
     }
 
