@@ -19,13 +19,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * docs/cli.md has a section for every command of the {@code ciaf} tool that names each of its options, and no
- * section for a command that does not exist, so that the page cannot drift from the code.
+ * docs/cli.md has a section for every command of the {@code ciaf} tool, with an example of it and each of its
+ * options named, and no section for a command that does not exist, so that the page cannot drift from the code.
  */
 class CliDocTest {
 
     @Test
-    void everyCommandHasASectionNamingEachOfItsOptions() throws IOException {
+    void everyCommandHasASectionWithAnExampleNamingEachOfItsOptions() throws IOException {
         Map<String, String> sections = sections(Files.readString(Path.of("..", "docs", "cli.md")));
         String preamble = sections.remove("");
         List<String> missing = new ArrayList<>();
@@ -58,6 +58,9 @@ class CliDocTest {
                 missing.add("no section for 'ciaf " + name + "'");
                 return;
             }
+            if (!examples(text).contains("ciaf " + name)) {
+                missing.add("'ciaf " + name + "' has no example in a bash block of its section");
+            }
             for (OptionSpec option : command.getCommandSpec().options()) {
                 if (option.usageHelp() || option.versionHelp() || option.hidden()) {
                     continue; // hidden options are for tests and rehearsals
@@ -89,6 +92,16 @@ class CliDocTest {
             return true;
         }
         return words.size() == 1 && text.contains("ciaf " + path.get(0) + " " + path.get(1));
+    }
+
+    /** The text of the section's {@code ```bash} blocks. */
+    private static String examples(CharSequence section) {
+        StringBuilder out = new StringBuilder();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)```bash\n(.*?)```").matcher(section);
+        while (m.find()) {
+            out.append(m.group(1));
+        }
+        return out.toString();
     }
 
     /** Whether {@code option} appears as itself, not as the start of a longer option. */
