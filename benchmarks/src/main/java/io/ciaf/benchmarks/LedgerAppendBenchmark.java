@@ -119,10 +119,12 @@ public class LedgerAppendBenchmark {
 
         @Setup(Level.Invocation)
         public void prepare(LedgerAppendBenchmark b) {
-            entries = new ArrayList<>(b.batch);
-            for (int i = 0; i < b.batch; i++) {
-                entries.add(NewEntry.of("METADATA", payload(next++), null));
-            }
+            entries = entries(b.batch, next, keyed());
+            next += b.batch;
+        }
+
+        boolean keyed() {
+            return false;
         }
     }
 
@@ -133,16 +135,10 @@ public class LedgerAppendBenchmark {
 
     /** As {@link Prepared}, each entry with a new idempotency key: a time-ordered id, as the capture pipeline's. */
     @State(Scope.Thread)
-    public static class PreparedWithKeys {
-        List<NewEntry> entries;
-        long next;
-
-        @Setup(Level.Invocation)
-        public void prepare(LedgerAppendBenchmark b) {
-            entries = new ArrayList<>(b.batch);
-            for (int i = 0; i < b.batch; i++) {
-                entries.add(NewEntry.of("METADATA", payload(next++), TimeOrderedIds.next().toString()));
-            }
+    public static class PreparedWithKeys extends Prepared {
+        @Override
+        boolean keyed() {
+            return true;
         }
     }
 
@@ -153,11 +149,18 @@ public class LedgerAppendBenchmark {
 
     @Benchmark
     public Object ledgerAppend() {
+        List<NewEntry> entries = entries(batch, next, false);
+        next += batch;
+        return ledger.appendAll(entries);
+    }
+
+    /** {@code batch} entries from payload number {@code first} on, each with a new idempotency key if {@code keyed}. */
+    static List<NewEntry> entries(int batch, long first, boolean keyed) {
         List<NewEntry> entries = new ArrayList<>(batch);
         for (int i = 0; i < batch; i++) {
-            entries.add(NewEntry.of("METADATA", payload(next++), null));
+            entries.add(NewEntry.of("METADATA", payload(first + i), keyed ? TimeOrderedIds.next().toString() : null));
         }
-        return ledger.appendAll(entries);
+        return entries;
     }
 
     @Benchmark
