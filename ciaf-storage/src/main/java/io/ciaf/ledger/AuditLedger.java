@@ -224,7 +224,7 @@ public final class AuditLedger implements AutoCloseable {
             return result;
         } catch (SQLException e) {
             if (LedgerDatabase.isIdempotencyKeyConflict(e)) {
-                throw new KeyAlreadyCommitted();
+                throw new KeyAlreadyCommitted(writer.file, e);
             }
             throw new LedgerException("cannot append to ledger " + writer.file + ": " + e.getMessage()
                     + "; nothing of this batch was committed", e);
@@ -252,11 +252,15 @@ public final class AuditLedger implements AutoCloseable {
 
     /**
      * Thrown out of {@link #inWriteTransaction} when the unique index refused an idempotency key that is already
-     * committed; the transaction was rolled back. No stack trace: it is control flow.
+     * committed; the transaction was rolled back. {@link #appendAll} answers it; should it ever reach a caller
+     * (a key the lookup did not find), it is a ledger error that says what happened.
      */
-    private static final class KeyAlreadyCommitted extends RuntimeException {
-        KeyAlreadyCommitted() {
-            super(null, null, false, false);
+    private static final class KeyAlreadyCommitted extends LedgerException {
+        private static final long serialVersionUID = 1L;
+
+        KeyAlreadyCommitted(Path file, SQLException e) {
+            super("cannot append to ledger " + file + ": an idempotency key of the batch is already committed ("
+                    + e.getMessage() + "); nothing of this batch was committed", e);
         }
     }
 
