@@ -16,6 +16,8 @@ import io.ciaf.api.internal.CpuSlices;
 import io.ciaf.storage.internal.InsertChunks;
 import io.ciaf.storage.internal.SqlitePragmas;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 import org.sqlite.SQLiteOpenMode;
 
 /**
@@ -361,15 +363,12 @@ final class LedgerDatabase implements AutoCloseable {
         inserts.added();
     }
 
-    /** Whether {@code e} (or an exception it wraps) is the unique index refusing an idempotency key. */
+    /**
+     * Whether {@code e} is the unique index refusing an idempotency key: the ledger's only UNIQUE constraint (the
+     * tables' positions and sizes are primary keys, which SQLite reports with another code).
+     */
     static boolean isIdempotencyKeyConflict(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String m = t.getMessage();
-            if (m != null && m.contains("UNIQUE constraint failed: entries.idempotency_key")) {
-                return true;
-            }
-        }
-        return false;
+        return e instanceof SQLiteException s && s.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE;
     }
 
     void flushInserts() throws SQLException {
