@@ -102,9 +102,7 @@ public class MacroOverheadBenchmark {
             started.destroyForcibly();
             try {
                 started.waitFor(10, TimeUnit.SECONDS);
-                if (Files.exists(startedDir)) {
-                    TempFiles.deleteTree(startedDir);
-                }
+                TempFiles.deleteTree(startedDir);
             } catch (IOException | InterruptedException e) {
                 System.err.println("[macro] could not remove " + startedDir + ": " + e);
             }

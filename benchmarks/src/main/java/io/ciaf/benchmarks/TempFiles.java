@@ -12,7 +12,11 @@ final class TempFiles {
     private TempFiles() {
     }
 
+    /** Deletes {@code dir} and everything under it; nothing if it does not exist. */
     static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -28,9 +32,7 @@ final class TempFiles {
             throw new IllegalArgumentException("refusing to empty the CIAF home " + home + ": benchmarks only empty"
                     + " homes under target/ (run from the repository root with -Dciaf.home=target/…)");
         }
-        if (Files.isDirectory(home)) {
-            deleteTree(home);
-        }
+        deleteTree(home);
     }
 
     /** {@link #emptyHome} of this JVM's {@code -Dciaf.home}, if it has one. */
