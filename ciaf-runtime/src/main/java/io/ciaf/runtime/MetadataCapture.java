@@ -97,7 +97,7 @@ public final class MetadataCapture implements AutoCloseable {
     boolean receiptReady;
 
     MetadataCapture(CiafRuntime runtime, String model, String version, Stage stage, String event, boolean sync) {
-        this(runtime, runtime == null ? null : ON_THREAD.get(), model, version, stage, event, sync);
+        this(runtime, runtime == null ? null : onThread(), model, version, stage, event, sync);
     }
 
     /** A capture opened on the thread whose state is {@code owner} (the calling thread's). */
@@ -133,7 +133,7 @@ public final class MetadataCapture implements AutoCloseable {
 
     /** The capture innermost on this thread, or a no-op one: lets code inside a captured method add values. */
     static MetadataCapture current() {
-        MetadataCapture c = ON_THREAD.get().current;
+        MetadataCapture c = onThread().current;
         return c == null ? NOOP : c;
     }
 
