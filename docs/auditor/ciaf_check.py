@@ -48,29 +48,39 @@ def fail(message):
     sys.exit(1)
 
 
+def entries(path):
+    """The entries of an export (JSON Lines), in order."""
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            yield json.loads(line)
+
+
+def payload(e):
+    """An entry's payload as JSON, or None once erased."""
+    return None if e["payload"] is None else json.loads(base64.b64decode(e["payload"]))
+
+
 def check_export(path, note=None):
     prev = bytes(32)
     last_ts = -1
     hashes = []
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f):
-            e = json.loads(line)
-            pos, ts, typ = e["position"], e["timestamp"], e["type"]
-            if pos != n:
-                fail(f"line {n + 1}: position {pos}, expected {n}")
-            payload_hash = base64.b64decode(e["payload_hash"])
-            if e["payload"] is not None and sha256(base64.b64decode(e["payload"])) != payload_hash:
-                fail(f"position {pos}: payload does not match its payload_hash")
-            if base64.b64decode(e["prev_hash"]) != prev:
-                fail(f"position {pos}: prev_hash is not the previous entry_hash")
-            if ts <= last_ts:
-                fail(f"position {pos}: timestamp not increasing")
-            t = typ.encode("ascii")
-            entry_hash = sha256(prev, struct.pack(">QQB", pos, ts, len(t)), t, payload_hash)
-            if base64.b64decode(e["entry_hash"]) != entry_hash:
-                fail(f"position {pos}: entry_hash does not match the entry's fields")
-            prev, last_ts = entry_hash, ts
-            hashes.append(entry_hash)
+    for n, e in enumerate(entries(path)):
+        pos, ts, typ = e["position"], e["timestamp"], e["type"]
+        if pos != n:
+            fail(f"line {n + 1}: position {pos}, expected {n}")
+        payload_hash = base64.b64decode(e["payload_hash"])
+        if e["payload"] is not None and sha256(base64.b64decode(e["payload"])) != payload_hash:
+            fail(f"position {pos}: payload does not match its payload_hash")
+        if base64.b64decode(e["prev_hash"]) != prev:
+            fail(f"position {pos}: prev_hash is not the previous entry_hash")
+        if ts <= last_ts:
+            fail(f"position {pos}: timestamp not increasing")
+        t = typ.encode("ascii")
+        entry_hash = sha256(prev, struct.pack(">QQB", pos, ts, len(t)), t, payload_hash)
+        if base64.b64decode(e["entry_hash"]) != entry_hash:
+            fail(f"position {pos}: entry_hash does not match the entry's fields")
+        prev, last_ts = entry_hash, ts
+        hashes.append(entry_hash)
     print(f"OK: {len(hashes)} entries, chain intact, root {base64.b64encode(root(hashes)).decode()}")
     if note:
         with open(note, encoding="utf-8") as f:
@@ -136,23 +146,21 @@ WITHOUT = {"DATASET": "dataset_hash", "MODEL": "model_hash", "INFERENCE": "recei
 
 def check_digests(path):
     counts = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            e = json.loads(line)
-            if e["payload"] is None:
-                continue
-            typ, p = e["type"], json.loads(base64.b64decode(e["payload"]))
-            if typ == "METADATA":
-                claimed, data = p["metadata_hash"], p["metadata"]
-            elif typ in WITHOUT:
-                key = WITHOUT[typ]
-                claimed = p[key]
-                data = {k: v for k, v in p.items() if k not in (key, "nonce", "idempotency_key")}
-            else:
-                continue
-            if hashlib.sha256(canonical(data).encode("utf-8")).hexdigest() != claimed:
-                fail(f"position {e['position']}: the {typ} payload's digest does not match its members")
-            counts[typ] = counts.get(typ, 0) + 1
+    for e in entries(path):
+        typ, p = e["type"], payload(e)
+        if p is None:
+            continue
+        if typ == "METADATA":
+            claimed, data = p["metadata_hash"], p["metadata"]
+        elif typ in WITHOUT:
+            key = WITHOUT[typ]
+            claimed = p[key]
+            data = {k: v for k, v in p.items() if k not in (key, "nonce", "idempotency_key")}
+        else:
+            continue
+        if sha256(canonical(data).encode("utf-8")).hex() != claimed:
+            fail(f"position {e['position']}: the {typ} payload's digest does not match its members")
+        counts[typ] = counts.get(typ, 0) + 1
     print("OK: " + ", ".join(f"{n} {t}" for t, n in sorted(counts.items())) + " digests recomputed")
 
 
@@ -206,7 +214,7 @@ def samples(path, id_name=None):
     with open(path, encoding="utf-8") as f:  # universal newlines: \r\n and \r end a line, as in Java
         lines = [line.rstrip("\n") for line in f]
     if path.endswith(".arff"):
-        data, number = False, 0
+        data, row_number = False, 0
         for line in lines:
             t = line.strip()
             if not t or t.startswith("%"):
@@ -214,38 +222,34 @@ def samples(path, id_name=None):
             if not data:
                 data = t.lower().startswith("@data")
                 continue
-            number += 1
-            yield str(number), fields(t)
+            row_number += 1
+            yield str(row_number), fields(t)
     elif path.endswith(".jsonl"):
-        for number, line in enumerate(lines, start=1):
+        for line_number, line in enumerate(lines, start=1):
             if line.strip():
                 row = json.loads(line)
-                yield (str(row[id_name]) if id_name else str(number)), row
+                yield (str(row[id_name]) if id_name else str(line_number)), row
     else:
         header = fields(lines[0])
         column = header.index(id_name) if id_name else None
-        for number, line in enumerate(lines[1:], start=1):
+        for line_number, line in enumerate(lines[1:], start=1):
             if line:
                 row = fields(line)
-                yield (row[column] if column is not None else str(number)), row
+                yield (row[column] if column is not None else str(line_number)), row
 
 
 def check_dataset(export_path, position, data_path, id_name=None):
-    with open(export_path, encoding="utf-8") as f:
-        for line in f:
-            e = json.loads(line)
-            if e["position"] == position:
-                break
-        else:
-            fail(f"no entry at position {position}")
-    if e["type"] != "DATASET" or e["payload"] is None:
+    e = next((e for e in entries(export_path) if e["position"] == position), None)
+    if e is None:
+        fail(f"no entry at position {position}")
+    a = payload(e)
+    if e["type"] != "DATASET" or a is None:
         fail(f"position {position} is not a readable DATASET anchor")
-    a = json.loads(base64.b64decode(e["payload"]))
     seed, fractions = a["split_seed"], a["split_fractions"]
     read, leaves, assignment = 0, [], hashlib.sha256()
     for sample_id, row in samples(data_path, id_name):
         read += 1
-        h = hashlib.sha256((seed + "\n" + sample_id).encode("utf-8")).digest()
+        h = sha256((seed + "\n" + sample_id).encode("utf-8"))
         u = (int.from_bytes(h[:8], "big") >> 11) / 2 ** 53
         cumulative, split = 0.0, None
         for name in sorted(fractions, key=utf16):
@@ -255,7 +259,7 @@ def check_dataset(export_path, position, data_path, id_name=None):
                 break
         assignment.update(f"{sample_id}\t{split}\n".encode("utf-8"))
         if split == a["split"]:
-            leaves.append(hashlib.sha256(canonical({"id": sample_id, "row": row}).encode("utf-8")).digest())
+            leaves.append(sha256(canonical({"id": sample_id, "row": row}).encode("utf-8")))
     found = {"samples_read": read, "samples": len(leaves), "split_assignment_digest": assignment.hexdigest(),
              "merkle_root": root(leaves).hex()}
     for key, value in found.items():
