@@ -144,8 +144,8 @@ class CreditScoringDemoIT {
         assertThat(report).contains("<html", "EEOC", "FCRA", "credit-scoring").doesNotContain("http://", "https://");
 
         // last: each stops the test (as skipped) on a machine without python3 or openssl
-        auditorsCheck(dir, home);
-        auditorsSignatureCheck(dir, home);
+        Path note = auditorsCheck(dir, home);
+        auditorsSignatureCheck(dir, home, note);
     }
 
     @Test
@@ -167,8 +167,10 @@ class CreditScoringDemoIT {
      * (not the same proof claimed from the next size), recomputes the digests inside payloads and the dataset
      * anchor from the data file, and names the position of a changed payload and of a payload whose members no
      * longer give its digest.
+     *
+     * @return the signed checkpoint the operator handed over
      */
-    static void auditorsCheck(Path dir, Path home) throws Exception {
+    static Path auditorsCheck(Path dir, Path home) throws Exception {
         Path script = Path.of(System.getProperty("auditor.script"));
         boolean python = new ProcessBuilder("python3", "--version").start().waitFor() == 0;
         org.junit.jupiter.api.Assumptions.assumeTrue(python, "no python3 on this machine");
@@ -186,7 +188,7 @@ class CreditScoringDemoIT {
             Files.writeString(proof, ledger.proveInclusion(signedSize / 2, signedSize).toJson());
             Files.writeString(consistency, ledger.proveConsistency(1000, signedSize).toJson());
         }
-        Path note = signedCheckpoint(home, signedSize);
+        Path note = home.resolve("checkpoints").resolve(signedSize + ".note"); // the signed checkpoint's file
         Run ok = exec("python3", script.toString(), "export", export.toString(), note.toString());
         assertThat(ok.exit()).as(ok.err()).isZero();
         assertThat(ok.out()).contains("chain intact, root " + root, "have the root signed in the checkpoint");
@@ -262,13 +264,14 @@ class CreditScoringDemoIT {
         Run bad = exec("python3", script.toString(), "export", export.toString());
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).contains("position 7: payload does not match its payload_hash");
+        return note;
     }
 
     /**
      * docs/auditor-guide.md step 1, run as the guide prints it (bash, base64, sha256sum, xxd, openssl 3): the
      * demo's checkpoint verifies with its verifier key, and a checkpoint whose root was changed does not.
      */
-    static void auditorsSignatureCheck(Path dir, Path home) throws Exception {
+    static void auditorsSignatureCheck(Path dir, Path home, Path note) throws Exception {
         boolean openssl = new ProcessBuilder("openssl", "version").start().waitFor() == 0;
         org.junit.jupiter.api.Assumptions.assumeTrue(openssl, "no openssl on this machine");
         Path guide = Path.of(System.getProperty("auditor.script")).getParent().getParent().resolve("auditor-guide.md");
@@ -281,10 +284,6 @@ class CreditScoringDemoIT {
         Path work = Files.createDirectories(dir.resolve("auditor-step-1"));
         Files.copy(home.resolve("signing.vkey"), work.resolve("signing.vkey"));
         Path checkpoints = Files.createDirectories(work.resolve("checkpoints"));
-        Path note;
-        try (AuditLedger ledger = AuditLedger.open(home)) {
-            note = signedCheckpoint(home, ledger.latestCheckpoint().orElseThrow().size());
-        }
         Files.copy(note, checkpoints.resolve(note.getFileName()));
         String run = script.replace("checkpoints/2015.note", "checkpoints/" + note.getFileName());
         String keyId = Files.readString(home.resolve("signing.vkey"), StandardCharsets.UTF_8).trim().split("\\+")[1];
@@ -302,11 +301,6 @@ class CreditScoringDemoIT {
         Run bad = execIn(work, "bash", "-c", run);
         assertThat(bad.exit()).isNotZero();
         assertThat(bad.out() + bad.err()).contains("Signature Verification Failure");
-    }
-
-    /** The signed-note file of the checkpoint of {@code size} in {@code home}. */
-    static Path signedCheckpoint(Path home, long size) {
-        return home.resolve("checkpoints").resolve(size + ".note");
     }
 
     static Run exec(String... command) throws IOException, InterruptedException {
