@@ -24,9 +24,12 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 class CliDocTest {
 
+    /** A {@code ```bash} block of Markdown; group 1 is its text. */
+    private static final java.util.regex.Pattern BASH_BLOCK = java.util.regex.Pattern.compile("(?s)```bash\n(.*?)```");
+
     @Test
     void everyCommandHasASectionWithAnExampleNamingEachOfItsOptions() throws IOException {
-        Map<String, String> sections = sections(Files.readString(Path.of("..", "docs", "cli.md")));
+        Map<String, String> sections = cliMd();
         String preamble = sections.remove("");
         List<String> missing = new ArrayList<>();
         check(tool(), List.of(), sections, preamble, missing);
@@ -35,7 +38,7 @@ class CliDocTest {
 
     @Test
     void everySectionIsACommand() throws IOException {
-        Map<String, String> sections = sections(Files.readString(Path.of("..", "docs", "cli.md")));
+        Map<String, String> sections = cliMd();
         sections.remove("");
         Map<String, CommandLine> commands = tool().getSubcommands();
         for (String heading : sections.keySet()) {
@@ -97,7 +100,7 @@ class CliDocTest {
     /** The text of the section's {@code ```bash} blocks. */
     private static String examples(CharSequence section) {
         StringBuilder out = new StringBuilder();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)```bash\n(.*?)```").matcher(section);
+        java.util.regex.Matcher m = BASH_BLOCK.matcher(section);
         while (m.find()) {
             out.append(m.group(1));
         }
@@ -119,6 +122,11 @@ class CliDocTest {
     /** The words of a heading such as {@code recover model | dataset}: commands, subcommands and options. */
     private static String[] words(String heading) {
         return heading.replace('|', ' ').trim().split("\\s+");
+    }
+
+    /** docs/cli.md's sections; see {@link #sections}. */
+    private static Map<String, String> cliMd() throws IOException {
+        return sections(Files.readString(Path.of("..", "docs", "cli.md")));
     }
 
     /** Text by {@code ## } heading; the text before the first heading under "". */
