@@ -171,7 +171,6 @@ class CreditScoringDemoIT {
      * @return the signed checkpoint the operator handed over
      */
     static Path auditorsCheck(Path dir, Path home) throws Exception {
-        Path script = Path.of(System.getProperty("auditor.script"));
         boolean python = new ProcessBuilder("python3", "--version").start().waitFor() == 0;
         org.junit.jupiter.api.Assumptions.assumeTrue(python, "no python3 on this machine");
         // what the operator hands over: the export, the signed checkpoint, an inclusion and a consistency proof
@@ -189,30 +188,30 @@ class CreditScoringDemoIT {
             Files.writeString(consistency, ledger.proveConsistency(1000, signedSize).toJson());
         }
         Path note = home.resolve("checkpoints").resolve(signedSize + ".note"); // the signed checkpoint's file
-        Run ok = exec("python3", script.toString(), "export", export.toString(), note.toString());
+        Run ok = ciafCheck("export", export, note);
         assertThat(ok.exit()).as(ok.err()).isZero();
         assertThat(ok.out()).contains("chain intact, root " + root, "have the root signed in the checkpoint");
 
         // step 3: an inclusion proof of one entry in the signed tree
-        Run proved = exec("python3", script.toString(), "proof", proof.toString());
+        Run proved = ciafCheck("proof", proof);
         assertThat(proved.exit()).as(proved.err()).isZero();
         assertThat(proved.out()).contains("leaf " + signedSize / 2 + " is in the tree of size " + signedSize);
         Files.writeString(proof, Files.readString(proof).replace("\"leafIdx\":" + signedSize / 2,
                 "\"leafIdx\":" + (signedSize / 2 + 1)));
-        Run wrongLeaf = exec("python3", script.toString(), "proof", proof.toString());
+        Run wrongLeaf = ciafCheck("proof", proof);
         assertThat(wrongLeaf.exit()).isEqualTo(1);
         assertThat(wrongLeaf.err()).contains("the proof does not lead to the root");
 
         // and a consistency proof from an earlier size to the signed one
-        Run extended = exec("python3", script.toString(), "consistency", consistency.toString());
+        Run extended = ciafCheck("consistency", consistency);
         assertThat(extended.exit()).as(extended.err()).isZero();
         assertThat(extended.out()).contains("the tree of size " + signedSize, "extends the tree of size 1000");
         Files.writeString(consistency, Files.readString(consistency).replace("\"size1\":1000", "\"size1\":1001"));
-        Run notExtended = exec("python3", script.toString(), "consistency", consistency.toString());
+        Run notExtended = ciafCheck("consistency", consistency);
         assertThat(notExtended.exit()).isEqualTo(1);
         assertThat(notExtended.err()).contains("the proof does not lead from root1 to root2");
 
-        Run digests = exec("python3", script.toString(), "digests", export.toString());
+        Run digests = ciafCheck("digests", export);
         assertThat(digests.exit()).as(digests.err()).isZero();
         assertThat(digests.out()).contains("1 DATASET", "1000 INFERENCE", "1 MODEL", "digests recomputed");
 
@@ -224,7 +223,7 @@ class CreditScoringDemoIT {
         try (java.io.InputStream in = CreditScoringDemoIT.class.getResourceAsStream("/credit-data/credit-g.arff")) {
             Files.copy(in, arff);
         }
-        Run sameData = exec("python3", script.toString(), "dataset", export.toString(), position, arff.toString());
+        Run sameData = ciafCheck("dataset", export, position, arff);
         assertThat(sameData.exit()).as(sameData.err()).isZero();
         assertThat(sameData.out()).contains("is the data of the anchor at position " + position, "733 of 1000 samples");
         List<String> arffLines = new ArrayList<>(Files.readAllLines(arff, StandardCharsets.UTF_8));
@@ -234,7 +233,7 @@ class CreditScoringDemoIT {
         arffLines.remove(arffLines.size() - 1);
         Path shorter = dir.resolve("shorter.arff");
         Files.write(shorter, arffLines, StandardCharsets.UTF_8);
-        Run otherData = exec("python3", script.toString(), "dataset", export.toString(), position, shorter.toString());
+        Run otherData = ciafCheck("dataset", export, position, shorter);
         assertThat(otherData.exit()).isEqualTo(1);
         assertThat(otherData.err()).contains("the data gives samples_read 999, the anchor says 1000");
 
@@ -255,13 +254,13 @@ class CreditScoringDemoIT {
         altered.set(at, lines.get(at).replace(payload.group(1), changed));
         Path alteredExport = dir.resolve("altered.jsonl");
         Files.write(alteredExport, altered, StandardCharsets.UTF_8);
-        Run wrongDigest = exec("python3", script.toString(), "digests", alteredExport.toString());
+        Run wrongDigest = ciafCheck("digests", alteredExport);
         assertThat(wrongDigest.exit()).isEqualTo(1);
         assertThat(wrongDigest.err()).contains("position " + at + ": the METADATA payload's digest does not match");
 
         lines.set(7, lines.get(7).replaceFirst("\"payload\":\"(.)", "\"payload\":\"A"));
         Files.write(export, lines, StandardCharsets.UTF_8);
-        Run bad = exec("python3", script.toString(), "export", export.toString());
+        Run bad = ciafCheck("export", export);
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).contains("position 7: payload does not match its payload_hash");
         return note;
@@ -274,7 +273,7 @@ class CreditScoringDemoIT {
     static void auditorsSignatureCheck(Path dir, Path home, Path note) throws Exception {
         boolean openssl = new ProcessBuilder("openssl", "version").start().waitFor() == 0;
         org.junit.jupiter.api.Assumptions.assumeTrue(openssl, "no openssl on this machine");
-        Path guide = Path.of(System.getProperty("auditor.script")).getParent().getParent().resolve("auditor-guide.md");
+        Path guide = auditorScript().getParent().getParent().resolve("auditor-guide.md");
         String text = Files.readString(guide, StandardCharsets.UTF_8);
         int step = text.indexOf("## 1.");
         int start = text.indexOf("```bash\n", step) + "```bash\n".length();
@@ -301,6 +300,20 @@ class CreditScoringDemoIT {
         Run bad = execIn(work, "bash", "-c", run);
         assertThat(bad.exit()).isNotZero();
         assertThat(bad.out() + bad.err()).contains("Signature Verification Failure");
+    }
+
+    /** docs/auditor/ciaf_check.py, the auditor's standard-library Python check. */
+    static Path auditorScript() {
+        return Path.of(System.getProperty("auditor.script"));
+    }
+
+    /** Runs {@link #auditorScript} with python3 and {@code args} (commands, paths, numbers). */
+    static Run ciafCheck(Object... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("python3", auditorScript().toString()));
+        for (Object a : args) {
+            command.add(a.toString());
+        }
+        return exec(command.toArray(String[]::new));
     }
 
     static Run exec(String... command) throws IOException, InterruptedException {
