@@ -126,7 +126,6 @@ public class CliAppendBenchmark {
                     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8),
                             1 << 16)) {
                 try (Statement s = c.createStatement()) {
-                    s.execute("PRAGMA page_size=" + io.ciaf.storage.internal.SqlitePragmas.PAGE_SIZE); // as the ledger's
                     s.execute("PRAGMA journal_mode=WAL");
                     s.execute("PRAGMA synchronous=FULL");
                     s.execute("CREATE TABLE lines (position INTEGER PRIMARY KEY, payload BLOB NOT NULL)");

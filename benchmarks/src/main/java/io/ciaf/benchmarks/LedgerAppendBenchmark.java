@@ -91,7 +91,6 @@ public class LedgerAppendBenchmark {
         hash = new byte[32];
         plain = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("plain.db"));
         try (Statement s = plain.createStatement()) {
-            s.execute("PRAGMA page_size=" + io.ciaf.storage.internal.SqlitePragmas.PAGE_SIZE); // as the ledger's
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=FULL");
             s.execute("CREATE TABLE entries (position INTEGER PRIMARY KEY, timestamp INTEGER NOT NULL, type TEXT NOT NULL,"

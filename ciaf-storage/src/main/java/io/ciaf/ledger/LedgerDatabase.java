@@ -100,7 +100,6 @@ final class LedgerDatabase implements AutoCloseable {
         }
         Connection c = connect(file, true);
         try (Statement s = c.createStatement()) {
-            io.ciaf.storage.internal.SqlitePragmas.pageSizeForNewFile(c);
             s.execute("PRAGMA application_id=" + APPLICATION_ID);
             s.execute("PRAGMA user_version=" + FORMAT_VERSION);
             s.executeUpdate(SCHEMA);

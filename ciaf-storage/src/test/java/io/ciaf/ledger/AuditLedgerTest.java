@@ -76,35 +76,6 @@ class AuditLedgerTest {
     }
 
     @Test
-    void aNewLedgerUsesTheLargerPagesAndOneMadeWithSqlitesDefaultPagesKeepsWorking() throws Exception {
-        ledger.append("METADATA", Map.of("before", true), null);
-        assertThat(pageSize(home.resolve("ledger.db"))).isEqualTo(io.ciaf.storage.internal.SqlitePragmas.PAGE_SIZE);
-        ledger.close();
-        // A ledger written before the page size was set: SQLite's 4 KiB default.
-        try (var c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("ledger.db"));
-                var s = c.createStatement()) {
-            s.execute("PRAGMA journal_mode=DELETE");
-            s.execute("PRAGMA page_size=4096");
-            s.execute("VACUUM");
-            s.execute("PRAGMA journal_mode=WAL");
-        }
-        assertThat(pageSize(home.resolve("ledger.db"))).isEqualTo(4096);
-        ledger = AuditLedger.open(home);
-        for (int i = 0; i < 300; i++) {
-            ledger.append("METADATA", Map.of("after", i), "k-" + i);
-        }
-        assertThat(ledger.verify().size()).isEqualTo(ledger.size()).isEqualTo(302);
-        assertThat(pageSize(home.resolve("ledger.db"))).isEqualTo(4096);
-    }
-
-    private static int pageSize(Path db) throws SQLException {
-        try (var c = DriverManager.getConnection("jdbc:sqlite:" + db);
-                var rs = c.createStatement().executeQuery("PRAGMA page_size")) {
-            return rs.getInt(1);
-        }
-    }
-
-    @Test
     void anotherSqliteFileIsNotTakenForALedger() throws Exception {
         Path other = dir.resolve("other");
         Files.createDirectories(other);

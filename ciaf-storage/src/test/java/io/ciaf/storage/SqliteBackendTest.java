@@ -2,7 +2,6 @@ package io.ciaf.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ciaf.api.MetadataQuery;
 import io.ciaf.api.MetadataRecord;
 import io.ciaf.api.Stage;
 import io.ciaf.api.internal.CanonicalJson;
@@ -40,35 +39,6 @@ class SqliteBackendTest extends MetadataBackendCompatibilityKit {
             }
             assertThat(indexes).contains("idx_metadata_model_stage", "idx_metadata_stage", "idx_metadata_event",
                     "idx_metadata_time");
-        }
-    }
-
-    @Test
-    void aNewDatabaseUsesTheLargerPagesAndOneMadeWithSqlitesDefaultPagesKeepsWorking() throws Exception {
-        storage.save(rich("m", Stage.TRAINING, T0));
-        assertThat(pageSize()).isEqualTo(io.ciaf.storage.internal.SqlitePragmas.PAGE_SIZE);
-        storage.close();
-        // A store written before the page size was set: SQLite's 4 KiB default.
-        try (Connection c = sql(); Statement s = c.createStatement()) {
-            s.execute("PRAGMA journal_mode=DELETE");
-            s.execute("PRAGMA page_size=4096");
-            s.execute("VACUUM");
-            s.execute("PRAGMA journal_mode=WAL");
-        }
-        assertThat(pageSize()).isEqualTo(4096);
-        storage = MetadataStorage.open(dir.resolve("store"), backend());
-        List<MetadataRecord> more = new ArrayList<>();
-        for (int i = 0; i < 500; i++) {
-            more.add(rich("m", Stage.INFERENCE, T0.plusSeconds(i + 1)));
-        }
-        storage.saveAll(more);
-        assertThat(storage.query(MetadataQuery.all())).hasSize(501);
-        assertThat(pageSize()).isEqualTo(4096);
-    }
-
-    private int pageSize() throws Exception {
-        try (Connection c = sql(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA page_size")) {
-            return rs.getInt(1);
         }
     }
 

@@ -97,7 +97,6 @@ public final class SqliteBackend implements MetadataBackend {
             throw new MetadataStorageException("cannot open SQLite database " + db + ": " + e.getMessage(), e);
         }
         try {
-            SqlitePragmas.pageSizeForNewFile(connection);
             requirePragma("journal_mode", "WAL", "wal");
             requirePragma("synchronous", "FULL", "2");
             requirePragma("foreign_keys", "ON", "1");

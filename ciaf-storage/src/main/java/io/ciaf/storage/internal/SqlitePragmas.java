@@ -14,25 +14,7 @@ import java.util.function.Function;
  */
 public final class SqlitePragmas {
 
-    /**
-     * The page size of a new ledger or metadata database, in bytes. A captured record's rows go into seven
-     * B-trees in {@code metadata.db} and three in {@code ledger.db}; with SQLite's default 4 KiB pages a leaf holds
-     * a few rows, so the trees split and rebalance every few inserts. 32 KiB pages took about a third off the
-     * CPU of an insert (docs/PERFORMANCE.md, "Ninth session"). A file keeps the page size it was made with.
-     */
-    public static final int PAGE_SIZE = 32_768;
-
     private SqlitePragmas() {
-    }
-
-    /**
-     * Sets the page size of a database that has no tables yet ({@link #PAGE_SIZE}); SQLite ignores it for one
-     * that has, so calling this on every open is harmless. Must come before {@code journal_mode=WAL}.
-     */
-    public static void pageSizeForNewFile(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("PRAGMA page_size=" + PAGE_SIZE);
-        }
     }
 
     /**
