@@ -3,8 +3,18 @@ package io.ciaf.benchmarks;
 import io.ciaf.api.CaptureMetadata;
 import io.ciaf.api.CaptureMode;
 import io.ciaf.api.Stage;
+import io.ciaf.api.MetadataRecord;
+import io.ciaf.api.internal.CanonicalJson;
+import io.ciaf.ledger.AuditLedger;
+import io.ciaf.ledger.NewEntry;
 import io.ciaf.runtime.Ciaf;
+import io.ciaf.storage.MetadataStorage;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -17,6 +27,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
@@ -37,9 +48,10 @@ import org.openjdk.jmh.infra.Blackhole;
  *       full ({@code capture.overload=drop}), so the figure is the application thread's work per call and
  *       not the pipeline's pace, which {@code sustainedAsync} measures.</li>
  *   <li>{@code sustainedAsync}: 100,000 async calls, then {@code Ciaf.flush}: durable records per second
- *       through ledger and sqlite backend. Baseline in the same run: {@code backendSaveOnly} in
- *       {@link MetadataSaveBenchmark}-style terms, the sqlite backend alone saving the same number of
- *       prebuilt records in batches of 1,000.</li>
+ *       through ledger and sqlite backend. Baseline in the same run: {@code sustainedStorageOnly}, the same
+ *       100,000 records built, appended to a ledger and saved to a sqlite store in batches of 1,000 on one
+ *       thread, without the agent: what the storage alone costs on this machine at this hour, so that a
+ *       figure can be read against the machine's speed, which moves by tens of per cent between hours.</li>
  *   <li>{@code syncEightThreads} vs {@code syncEightThreadsWithoutAgent}: 8 threads calling a SYNC-annotated
  *       method; each call returns after its record is durable.</li>
  * </ul>
@@ -188,6 +200,77 @@ public class CaptureBenchmark {
             throw new IllegalStateException("records not durable within 2 minutes (is the agent attached?)");
         }
         return true;
+    }
+
+    /** A ledger and a sqlite store in a temporary home, for {@link #sustainedStorageOnly}. */
+    @State(Scope.Benchmark)
+    public static class Storage {
+        Path home;
+        AuditLedger ledger;
+        MetadataStorage store;
+        long next;
+
+        @Setup(Level.Trial)
+        public void open() throws java.io.IOException {
+            home = java.nio.file.Files.createTempDirectory("ciaf-bench-storage");
+            ledger = AuditLedger.create(home, "bench.ciaf/storage");
+            store = MetadataStorage.open(home.resolve("metadata"), "sqlite");
+        }
+
+        @TearDown(Level.Trial)
+        public void close() throws java.io.IOException {
+            store.close();
+            ledger.close();
+            TempFiles.deleteTree(home);
+        }
+
+        /** A record like the one a captured call of {@link Target#noOp} makes. */
+        MetadataRecord record(long i) {
+            return MetadataRecord.builder("bench", Stage.INFERENCE, "noop")
+                    .put("class", Target.class.getName())
+                    .put("method", "noOp")
+                    .put("arguments", Map.of("x", i))
+                    .put("result", i)
+                    .put("outcome", "ok")
+                    .put("thread", "io.ciaf.benchmarks.CaptureBenchmark.sustainedAsync-jmh-worker-1")
+                    .put("duration_ns", 20_000 + i % 1_000)
+                    .build();
+        }
+
+        /** The ledger payload of a record, as the capture pipeline assembles it. */
+        static NewEntry entry(MetadataRecord r) {
+            Map<String, String> p = new TreeMap<>();
+            p.put("id", CanonicalJson.quote(r.id().toString()));
+            p.put("timestamp", CanonicalJson.quote(r.timestamp().toString()));
+            p.put("model_name", CanonicalJson.quote(r.model()));
+            p.put("stage", CanonicalJson.quote(r.stage().wireName()));
+            p.put("event_type", CanonicalJson.quote(r.eventType()));
+            p.put("metadata", r.metadataJson());
+            p.put("metadata_hash", CanonicalJson.quote(r.metadataHash()));
+            return NewEntry.ofCanonicalMembers("METADATA", p, r.id().toString());
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    @Warmup(iterations = 2)
+    @Measurement(iterations = 5)
+    @Fork(1)
+    public int sustainedStorageOnly(Storage s) {
+        int saved = 0;
+        for (int b = 0; b < 100; b++) {
+            List<MetadataRecord> records = new ArrayList<>(1_000);
+            List<NewEntry> entries = new ArrayList<>(1_000);
+            for (int i = 0; i < 1_000; i++) {
+                MetadataRecord r = s.record(s.next++);
+                records.add(r);
+                entries.add(Storage.entry(r));
+            }
+            s.ledger.appendAll(entries);
+            saved += s.store.saveAll(records).size();
+        }
+        return saved;
     }
 
     @Benchmark
