@@ -91,8 +91,9 @@ public final class InferenceReceipts {
                 .orElse(null);
     }
 
-    /** What checking one model's receipt chain found. */
     /**
+     * What checking one model's receipt chain found.
+     *
      * @param receipts the model's receipts still readable
      * @param erased erased INFERENCE entries met on the way (of any model: erasure removed the model name too)
      */

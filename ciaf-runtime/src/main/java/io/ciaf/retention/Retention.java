@@ -63,8 +63,9 @@ public final class Retention {
         }
     }
 
-    /** What {@link #apply} found or did. */
     /**
+     * What {@link #apply} found or did.
+     *
      * @param problems what could not be done beside the ledger (e.g. a metadata backend that cannot erase)
      */
     public record Result(long examined, List<Long> expired, Map<String, Long> expiredByClass, long held,

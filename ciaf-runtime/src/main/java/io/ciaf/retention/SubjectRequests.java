@@ -30,8 +30,11 @@ public final class SubjectRequests {
         return ledger.mentioning(subjectId);
     }
 
-    /** What an erasure did. */
-    /** @param problems what could not be done beside the ledger (e.g. a metadata backend that cannot erase) */
+    /**
+     * What an erasure did.
+     *
+     * @param problems what could not be done beside the ledger (e.g. a metadata backend that cannot erase)
+     */
     public record Erasure(List<Long> positions, Long erasurePosition, List<String> secretsErased,
             List<String> problems) {
     }

@@ -343,9 +343,9 @@ public final class CaptureHooks {
 
     /**
      * The value as JSON, copied now (the caller may change it after the call), for a commitment; what cannot be
-     * written as JSON (an arbitrary object) is committed to as its summary instead.
+     * written as JSON (an arbitrary object) is committed to as its summary instead. It is member {@code key} of
+     * {@code parent}, whose path is built only to name an error.
      */
-    /** Member {@code key} of {@code parent}, normalized (its path is built only to name an error). */
     private static Object snapshot(Object v, String parent, String key, CiafRuntime r) {
         try {
             return io.ciaf.api.internal.JsonValues.member(parent, key, v);

@@ -224,7 +224,6 @@ public final class CiafConfig {
         return (Boolean) values.get("retention.auto_cleanup");
     }
 
-    /** True when calls wait for their record to be durable by default. */
     /** Whether captured TRAINING-stage calls that return their parameters also get a model anchor. */
     public boolean modelAnchors() {
         return "on".equals(values.get("capture.model_anchors"));
@@ -235,6 +234,7 @@ public final class CiafConfig {
         return (String) values.get("capture.inference_receipts");
     }
 
+    /** True when calls wait for their record to be durable by default. */
     public boolean syncByDefault() {
         return "sync".equals(values.get("capture.mode"));
     }
