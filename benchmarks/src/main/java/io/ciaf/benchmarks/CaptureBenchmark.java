@@ -2,8 +2,8 @@ package io.ciaf.benchmarks;
 
 import io.ciaf.api.CaptureMetadata;
 import io.ciaf.api.CaptureMode;
-import io.ciaf.api.Stage;
 import io.ciaf.api.MetadataRecord;
+import io.ciaf.api.Stage;
 import io.ciaf.api.internal.CanonicalJson;
 import io.ciaf.ledger.AuditLedger;
 import io.ciaf.ledger.NewEntry;
