@@ -691,9 +691,8 @@ public final class CiafConfig {
                     case "storage.backend": {
                         String b = String.valueOf(v);
                         if (!MetadataStorage.availableBackends().contains(b)) {
-                            errors.add(where + ": unknown backend; use one of " + MetadataStorage.availableBackends()
-                                    + hint(b, MetadataStorage.availableBackends()));
-                            return "sqlite";
+                            throw new IllegalArgumentException(where + ": unknown backend; use one of "
+                                    + MetadataStorage.availableBackends() + hint(b, MetadataStorage.availableBackends()));
                         }
                         return b;
                     }
@@ -706,6 +705,11 @@ public final class CiafConfig {
                 }
             } catch (IllegalArgumentException e) {
                 errors.add(e.getMessage());
+                // Say so where the value is shown: the default stands in, not what that source gave.
+                String from = sources.get(k.name());
+                if (from != null) {
+                    sources.put(k.name(), "default, in place of the invalid value from " + from);
+                }
                 return convert(k, k.defaultValue());
             }
         }

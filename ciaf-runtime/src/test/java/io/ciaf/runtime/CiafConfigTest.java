@@ -75,6 +75,12 @@ class CiafConfigTest {
                 .anySatisfy(e -> assertThat(e).contains("capture.queue_capacity = 3 (agent argument"))
                 .anySatisfy(e -> assertThat(e).contains("agent argument 'oops' is not key=value"))
                 .anySatisfy(e -> assertThat(e).contains("capture.methods[0].methods"));
+        // Where a value was refused, the default stands in, and config show says so rather than naming the source.
+        assertThat(c.describe())
+                .contains("capture.mode = async    [default, in place of the invalid value from -Dciaf.capture.mode]")
+                .contains("retention.days = 365    [default, in place of the invalid value from environment variable"
+                        + " CIAF_RETENTION_DAYS]")
+                .contains("storage.backend = sqlite    [default, in place of the invalid value from " + file + "]");
     }
 
     @Test
