@@ -5,10 +5,11 @@ import io.ciaf.ledger.LedgerTamperedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** The {@code ciaf} command: the audit ledger from the shell. */
-@Command(name = "ciaf", mixinStandardHelpOptions = true, versionProvider = CiafCommand.Version.class,
+@Command(name = "ciaf", versionProvider = CiafCommand.Version.class,
         description = "CIAF for the JVM: the audit ledger and configuration of a CIAF home.",
         subcommands = {InitCommand.class, AppendCommand.class, VerifyCommand.class, CheckpointCommand.class,
             ProveCommand.class, ExportCommand.class, ConfigCommand.class, RetentionCommand.class, HoldCommand.class,
@@ -21,6 +22,14 @@ final class CiafCommand implements Runnable {
 
     @Spec
     CommandSpec spec;
+
+    // --help on every command (inherited); --version only here, where `recover model --version` means a model's.
+    @Option(names = {"-h", "--help"}, usageHelp = true, scope = CommandLine.ScopeType.INHERIT,
+            description = "Show this help message and exit.")
+    boolean help;
+
+    @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print version information and exit.")
+    boolean version;
 
     CiafCommand(Console console) {
         this.console = console;

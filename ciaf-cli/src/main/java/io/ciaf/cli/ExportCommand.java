@@ -27,7 +27,8 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     HomeOption homeOption;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write to FILE (default: standard output)")
+    @Option(names = "--out", paramLabel = "FILE", description = "Write to FILE, replacing it once complete"
+            + " (default: standard output)")
     Path out;
 
     @Option(names = "--from", paramLabel = "A", description = "First position (default: 0)")

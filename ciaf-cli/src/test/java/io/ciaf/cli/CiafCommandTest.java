@@ -80,6 +80,27 @@ class CiafCommandTest {
     }
 
     @Test
+    void everyCommandAndSubcommandAnswersHelpWithItsUsage() {
+        java.util.List<String> paths = new java.util.ArrayList<>();
+        commandPaths(new picocli.CommandLine(new CiafCommand(null)), "", paths);
+        assertThat(paths).contains("verify", "prove inclusion", "hold place", "config show");
+        for (String path : paths) {
+            String[] args = (path + " --help").split(" ");
+            CliRun r = CliRun.run(Map.of(), "", args);
+            assertThat(r.exit()).as(path).isZero();
+            assertThat(r.out()).as(path).startsWith("Usage: ciaf " + path);
+        }
+    }
+
+    private static void commandPaths(picocli.CommandLine c, String prefix, java.util.List<String> into) {
+        c.getSubcommands().forEach((name, sub) -> {
+            String path = prefix.isEmpty() ? name : prefix + " " + name;
+            into.add(path);
+            commandPaths(sub, path, into);
+        });
+    }
+
+    @Test
     void theHomeDefaultsToCiafHomeFromTheEnvironment() {
         assertThat(CliRun.run(Map.of("CIAF_HOME", home.toString()), "", "init").exit()).isZero();
         assertThat(Files.exists(home.resolve("ledger.db"))).isTrue();
