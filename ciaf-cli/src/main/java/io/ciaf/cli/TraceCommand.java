@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 import io.ciaf.anchor.LedgerRecords;
@@ -54,6 +56,13 @@ final class TraceCommand implements Callable<Integer> {
             if (r.erased() > 0) {
                 console.err().println(r.erased() + " METADATA entries in range were erased (retention or a subject"
                         + " request) and cannot be shown");
+            }
+            if (trace.size() == 0) {
+                // A mistyped name looks like an empty history: say which models the ledger has records of.
+                SortedSet<String> models = new TreeSet<>();
+                LedgerRecords.read(ledger, null, last, null).records().forEach(rec -> models.add(rec.model()));
+                console.err().println("no records of model '" + model + "'" + (asOf == null ? "" : " as of " + asOf)
+                        + "; models with records: " + models);
             }
             return Console.OK;
         }

@@ -85,6 +85,18 @@ class LedgerRecordsCommandsTest {
     }
 
     @Test
+    void aTraceOfAModelWithoutRecordsNamesTheModelsThatHaveThem() {
+        CliRun typo = ciaf("trace", "credt");
+        assertThat(typo.exit()).isZero();
+        assertThat(typo.out()).contains("pipeline trace of credt: 0 records");
+        assertThat(typo.err()).contains("no records of model 'credt'; models with records: [credit, fraud]");
+        CliRun before = ciaf("trace", "fraud", "--as-of", Long.toString(afterTraining));
+        assertThat(before.err()).contains("no records of model 'fraud' as of " + afterTraining
+                + "; models with records: [credit]");
+        assertThat(ciaf("trace", "credit").err()).doesNotContain("no records");
+    }
+
+    @Test
     void exportAuditWritesTheModelsRecordsInEachFormat() {
         CliRun json = ciaf("export", "audit", "--model", "credit");
         assertThat(json.exit()).as(json.err()).isZero();
