@@ -2,6 +2,7 @@ package io.ciaf.cli;
 
 import io.ciaf.ledger.LedgerException;
 import io.ciaf.ledger.LedgerTamperedException;
+import io.ciaf.storage.MetadataStorageException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,7 +56,7 @@ final class CiafCommand implements Runnable {
                 return Console.BAD_INPUT;
             }
             if (e instanceof LedgerException || e instanceof IllegalStateException
-                    || e instanceof java.io.UncheckedIOException) {
+                    || e instanceof java.io.UncheckedIOException || e instanceof MetadataStorageException) {
                 console.err().println("ciaf: " + e.getMessage());
                 return Console.FAILED;
             }

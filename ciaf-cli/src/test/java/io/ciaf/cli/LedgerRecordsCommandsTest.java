@@ -74,6 +74,24 @@ class LedgerRecordsCommandsTest {
     }
 
     @Test
+    void aDamagedStoreIsNamedWithTheFixAndRebuildPutsItBack() throws Exception {
+        Path store = home.resolve("metadata");
+        Files.deleteIfExists(store.resolve("metadata.db-wal"));
+        Files.deleteIfExists(store.resolve("metadata.db-shm"));
+        Files.writeString(store.resolve("metadata.db"), "not a database ".repeat(600));
+        CliRun assess = ciaf("compliance", "assess", "credit");
+        assertThat(assess.exit()).isEqualTo(3);
+        assertThat(assess.err()).startsWith("ciaf: the metadata store's database " + store.resolve("metadata.db"))
+                .contains("ciaf rebuild").doesNotContain("unexpected error").doesNotContain("\tat ");
+        CliRun rebuild = ciaf("rebuild");
+        assertThat(rebuild.exit()).as(rebuild.err()).isZero();
+        assertThat(rebuild.out()).startsWith("rebuilt 3 records");
+        try (MetadataStorage s = MetadataStorage.open(store, "sqlite")) {
+            assertThat(s.query("credit", null, 100)).hasSize(2);
+        }
+    }
+
+    @Test
     void traceShowsThePipelineAlsoAsItStoodAtAPastPosition() {
         CliRun now = ciaf("trace", "credit");
         assertThat(now.exit()).as(now.err()).isZero();

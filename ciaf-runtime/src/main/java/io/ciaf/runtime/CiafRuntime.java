@@ -1,6 +1,7 @@
 package io.ciaf.runtime;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -90,7 +91,23 @@ final class CiafRuntime {
         } else {
             ledger = AuditLedger.create(config.home(), config.origin());
         }
-        storage = MetadataStorage.open(config.storagePath(), config.storageBackend());
+        String storeNote = null;
+        try {
+            storage = MetadataStorage.open(config.storagePath(), config.storageBackend());
+        } catch (io.ciaf.storage.MetadataStoreDamagedException e) {
+            // The store is a view of the ledger: a damaged one must not stop the ledger from recording. Keep it
+            // aside, untouched, start an empty one, and say so where an auditor will see it (SESSION_START).
+            Path aside = config.storagePath().resolveSibling(config.storagePath().getFileName() + ".damaged-"
+                    + java.time.Instant.now().toString().replace(':', '-'));
+            Files.move(config.storagePath(), aside);
+            storage = MetadataStorage.open(config.storagePath(), config.storageBackend());
+            storeNote = "damaged (" + e.getCause().getMessage() + "); moved to " + aside + " and a new store started;"
+                    + " earlier records are in the ledger: ciaf rebuild puts them back";
+            Problems.report("store-damaged", "CIAF's metadata store " + e.file() + " is damaged or not a database;"
+                    + " it was moved to " + aside + ", untouched, and an empty store started. The ledger holds every"
+                    + " record: stop this application and run ciaf rebuild --home " + config.home()
+                    + " to put the earlier ones back");
+        }
         for (Map.Entry<io.ciaf.api.Stage, io.ciaf.api.spi.MetadataValidator> v : validators) {
             storage.registerValidator(v.getKey(), v.getValue());
         }
@@ -113,6 +130,9 @@ final class CiafRuntime {
         about.put("java_version", System.getProperty("java.version"));
         about.put("storage_backend", config.storageBackend());
         about.put("capture_mode", config.syncByDefault() ? "sync" : "async");
+        if (storeNote != null) {
+            about.put("metadata_store", storeNote);
+        }
         session.start(about);
         for (Map.Entry<String, Long> lost : session.recovered.entrySet()) {
             BackendCatchUp.restore(ledger, storage, lost.getKey(), lost.getValue(), listeners);

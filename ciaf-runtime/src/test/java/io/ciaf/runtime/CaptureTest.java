@@ -469,6 +469,50 @@ class CaptureTest {
     }
 
     @Test
+    void aDamagedMetadataStoreIsKeptAsideUntouchedAndTheLedgerGoesOnRecording() throws Exception {
+        start();
+        try (MetadataCapture c = Ciaf.capture("credit", Stage.TRAINING, "fit")) {
+            c.put("accuracy", 0.9);
+        }
+        assertThat(Ciaf.flush(Duration.ofSeconds(10))).isTrue();
+        Ciaf.shutdown();
+        Path store = home.resolve("metadata");
+        Files.deleteIfExists(store.resolve("metadata.db-wal"));
+        Files.deleteIfExists(store.resolve("metadata.db-shm"));
+        byte[] garbage = "not a database ".repeat(600).getBytes(StandardCharsets.US_ASCII);
+        Files.write(store.resolve("metadata.db"), garbage);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Ciaf.resetForTests();
+        Problems.out = new PrintStream(err, true, StandardCharsets.UTF_8);
+        start();
+        try (MetadataCapture c = Ciaf.capture("credit", Stage.INFERENCE, "predict")) {
+            c.put("approved", true);
+        }
+        assertThat(Ciaf.flush(Duration.ofSeconds(10))).isTrue();
+        Ciaf.shutdown();
+
+        assertThat(entries("METADATA")).hasSize(2); // the ledger recorded on
+        Path aside;
+        try (var files = Files.list(home)) {
+            aside = files.filter(f -> f.getFileName().toString().startsWith("metadata.damaged-")).findFirst()
+                    .orElseThrow();
+        }
+        assertThat(Files.readAllBytes(aside.resolve("metadata.db"))).isEqualTo(garbage);
+        try (MetadataStorage s = MetadataStorage.open(store, "sqlite")) {
+            assertThat(s.query(MetadataQuery.all())).singleElement()
+                    .satisfies(r -> assertThat(r.eventType()).isEqualTo("predict"));
+        }
+        JsonNode second = payload(entries("SESSION_START").get(1));
+        assertThat(second.get("metadata_store").asText()).contains("damaged").contains(aside.toString())
+                .contains("ciaf rebuild");
+        assertThat(err.toString(StandardCharsets.UTF_8)).containsOnlyOnce("is damaged or not a database")
+                .contains("ciaf rebuild --home " + home);
+        try (AuditLedger ledger = AuditLedger.open(home)) {
+            assertThat(ledger.verify().size()).isEqualTo(ledger.size());
+        }
+    }
+
+    @Test
     void stageValidatorsRunBeforeTheLedgerAndAThrowingOneIsRecordedNotThrown() throws Exception {
         start();
         Ciaf.registerValidator(Stage.VALIDATION, r -> ((Number) r.metadata().getOrDefault("accuracy", 0))

@@ -104,6 +104,7 @@ public final class MetadataStorage implements AutoCloseable {
      * @throws IllegalArgumentException for an unknown backend name (the message lists the known ones)
      * @throws MetadataStorageException naming the path when the directory cannot be created or written, or
      *     when it already holds a different backend's store
+     * @throws MetadataStoreDamagedException when the store's database is damaged or not a database
      */
     public static MetadataStorage open(Path directory, String backend, StorageOptions options) {
         MetadataBackendProvider provider = provider(backend);

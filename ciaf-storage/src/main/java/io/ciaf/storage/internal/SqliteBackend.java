@@ -7,6 +7,7 @@ import io.ciaf.api.StorageProblem;
 import io.ciaf.api.spi.MetadataBackend;
 import io.ciaf.api.spi.MetadataBackendProvider;
 import io.ciaf.storage.MetadataStorageException;
+import io.ciaf.storage.MetadataStoreDamagedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,6 +30,8 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * Internal. The {@code sqlite} backend: {@code metadata.db} in WAL mode with {@code synchronous=FULL}, both
@@ -115,6 +118,10 @@ public final class SqliteBackend implements MetadataBackend {
             inserts = new InsertChunks(insert, insertCompliance); // metadata rows first: compliance rows refer to them
         } catch (SQLException e) {
             closeQuietly();
+            if (e instanceof SQLiteException s && (s.getResultCode() == SQLiteErrorCode.SQLITE_NOTADB
+                    || s.getResultCode() == SQLiteErrorCode.SQLITE_CORRUPT)) {
+                throw new MetadataStoreDamagedException(db, e);
+            }
             throw new MetadataStorageException("cannot set up SQLite database " + db + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             closeQuietly();
