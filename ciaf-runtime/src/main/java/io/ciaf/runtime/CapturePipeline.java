@@ -32,6 +32,8 @@ final class CapturePipeline implements Runnable {
     /** Ledger transactions that committed records. */
     final AtomicLong commits = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
+    /** Records committed without the inference receipt they were due (the key store failed); in SESSION_END. */
+    final AtomicLong receiptsMissing = new AtomicLong();
     /** Records the backend thread has finished with (saved, or failed and reported). */
     final AtomicLong saved = new AtomicLong();
     private static final List<MetadataRecord> END = List.of();
@@ -227,8 +229,9 @@ final class CapturePipeline implements Runnable {
             if (receipts != null) {
                 receipts.forgetHeads();
             }
+            receiptsMissing.addAndGet(due.size());
             Problems.report("receipts", "inference receipts could not be made; the records are committed"
-                    + " without them", ex);
+                    + " without them (counted as receipts_missing in SESSION_END)", ex);
             return List.of();
         }
     }

@@ -307,6 +307,9 @@ final class CiafRuntime {
             counts.put("committed", p.committed.get());
             counts.put("dropped", dropped.get());
             counts.put("failed", p.failed.get());
+            if (!"off".equals(config.inferenceReceipts())) {
+                counts.put("receipts_missing", p.receiptsMissing.get());
+            }
             session.end(counts);
             p.seal();
         } catch (RuntimeException e) {

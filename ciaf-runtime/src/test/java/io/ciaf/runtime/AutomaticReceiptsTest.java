@@ -109,6 +109,45 @@ class AutomaticReceiptsTest {
     }
 
     @Test
+    void recordsWhoseReceiptsCouldNotBeMadeAreCommittedAndCountedInSessionEnd() throws Exception {
+        start("hmac");
+        Method score = Scorer.class.getMethod("score", double[].class, String.class, String.class);
+        call(score, new double[] {1}, "a", "t");
+        assertThat(Ciaf.flush(java.time.Duration.ofSeconds(10))).isTrue();
+        Ciaf.shutdown();
+        // A key store others can read is refused: the receipts of the next session cannot be made.
+        java.nio.file.Files.setPosixFilePermissions(home.resolve(CommitmentKeys.FILE),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Ciaf.resetForTests();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        Problems.out = new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            start("hmac");
+            for (int i = 0; i < 3; i++) {
+                call(score, new double[] {i}, "b" + i, "t");
+            }
+            Ciaf.shutdown();
+        } finally {
+            Problems.out = System.err;
+        }
+        try (AuditLedger ledger = AuditLedger.open(home)) {
+            assertThat(ledger.findAll("METADATA", "model_name", "credit")).hasSize(4);
+            assertThat(ledger.findAll("INFERENCE", "model", "credit")).hasSize(1);
+            List<LedgerEntry> ends = new java.util.ArrayList<>();
+            ledger.scan(0, ledger.size() - 1, e -> {
+                if (e.type().equals("SESSION_END")) {
+                    ends.add(e);
+                }
+            });
+            assertThat(ends).hasSize(2);
+            assertThat(ends.get(0).payloadFields().get("receipts_missing")).isEqualTo(0);
+            assertThat(ends.get(1).payloadFields().get("receipts_missing")).isEqualTo(3);
+            assertThat(ends.get(1).payloadFields().get("committed")).isEqualTo(3);
+        }
+        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("receipts_missing");
+    }
+
+    @Test
     void receiptsAreOffByDefault() throws Exception {
         Ciaf.start(CiafConfig.load(Map.of("CIAF_HOME", home.toString(), "CIAF_CHECKPOINT_INTERVAL_SECONDS", "0"),
                 new Properties(), null));
