@@ -206,8 +206,8 @@ public final class CanonicalJson {
     /**
      * Whether this JDK's {@link Double#toString} gives the shortest decimal that reads back, the nearest one
      * when several do, the even one on a tie (JDK 19 and later, JDK-4511638): for a normal double that is this
-     * class's rule, so its text is taken as it is, for a fifth of the search's cost. Earlier JDKs sometimes give
-     * more digits than needed. The canonical JSON tests run on both (ciaf-api's pom).
+     * class's rule, so its text is taken as it is, for less than half the search's cost. Earlier JDKs sometimes
+     * give more digits than needed. The canonical JSON tests run on both (ciaf-api's pom).
      */
     private static final boolean TO_STRING_IS_SHORTEST = Runtime.version().feature() >= 19;
 
