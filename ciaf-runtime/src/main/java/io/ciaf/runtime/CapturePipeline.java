@@ -34,6 +34,8 @@ final class CapturePipeline implements Runnable {
     final AtomicLong failed = new AtomicLong();
     /** Records committed without the inference receipt they were due (the key store failed); in SESSION_END. */
     final AtomicLong receiptsMissing = new AtomicLong();
+    /** Records committed to the ledger that the metadata backend could not save; in SESSION_END. */
+    final AtomicLong backendUnsaved = new AtomicLong();
     /** Records the backend thread has finished with (saved, or failed and reported). */
     final AtomicLong saved = new AtomicLong();
     private static final List<MetadataRecord> END = List.of();
@@ -384,8 +386,9 @@ final class CapturePipeline implements Runnable {
             // before counting them saved: a flush returns only after the listeners (the webhook outbox) have them
             listeners.saved(batch);
         } catch (RuntimeException ex) {
+            backendUnsaved.addAndGet(batch.size());
             Problems.report("backend-save", "records are in the ledger but the metadata backend could not"
-                    + " save them (rebuild it from the ledger)", ex);
+                    + " save them (counted as backend_unsaved in SESSION_END; ciaf rebuild puts them back)", ex);
         } finally {
             saved.addAndGet(batch.size());
         }

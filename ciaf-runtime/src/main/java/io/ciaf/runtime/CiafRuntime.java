@@ -307,6 +307,7 @@ final class CiafRuntime {
             counts.put("committed", p.committed.get());
             counts.put("dropped", dropped.get());
             counts.put("failed", p.failed.get());
+            counts.put("backend_unsaved", p.backendUnsaved.get());
             if (!"off".equals(config.inferenceReceipts())) {
                 counts.put("receipts_missing", p.receiptsMissing.get());
             }

@@ -139,6 +139,7 @@ class CaptureTest {
         assertThat(end.get("captured").asLong()).isEqualTo(3);
         assertThat(end.get("committed").asLong()).isEqualTo(3);
         assertThat(end.get("dropped").asLong()).isZero();
+        assertThat(end.get("backend_unsaved").asLong()).isZero();
         assertThat(entries("CHECKPOINT")).isNotEmpty();
         try (AuditLedger ledger = AuditLedger.open(home)) {
             assertThat(ledger.verify().checkpoint()).isPresent();
@@ -510,6 +511,31 @@ class CaptureTest {
         try (AuditLedger ledger = AuditLedger.open(home)) {
             assertThat(ledger.verify().size()).isEqualTo(ledger.size());
         }
+    }
+
+    @Test
+    void recordsTheBackendCouldNotSaveAreInTheLedgerAndCountedInSessionEnd() throws Exception {
+        // The json backend's day file for today (and tomorrow, should the test cross midnight) is a directory,
+        // so every append to it fails, whoever runs the test.
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        for (java.time.LocalDate d : List.of(today, today.plusDays(1))) {
+            Files.createDirectories(home.resolve("metadata/credit/" + d + ".jsonl"));
+        }
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Problems.out = new PrintStream(err, true, StandardCharsets.UTF_8);
+        start("CIAF_STORAGE_BACKEND", "json");
+        for (int i = 0; i < 2; i++) {
+            try (MetadataCapture c = Ciaf.capture("credit", Stage.INFERENCE, "predict")) {
+                c.put("i", i);
+            }
+        }
+        assertThat(Ciaf.flush(Duration.ofSeconds(10))).isTrue();
+        Ciaf.shutdown();
+        assertThat(entries("METADATA")).hasSize(2);
+        JsonNode end = payload(entries("SESSION_END").get(0));
+        assertThat(end.get("committed").asLong()).isEqualTo(2);
+        assertThat(end.get("backend_unsaved").asLong()).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("backend_unsaved");
     }
 
     @Test
