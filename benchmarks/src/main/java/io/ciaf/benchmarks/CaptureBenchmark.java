@@ -1,5 +1,6 @@
 package io.ciaf.benchmarks;
 
+import io.ciaf.anchor.LedgerRecords;
 import io.ciaf.api.CaptureMetadata;
 import io.ciaf.api.CaptureMode;
 import io.ciaf.api.MetadataRecord;
@@ -14,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -237,17 +237,10 @@ public class CaptureBenchmark {
                     .build();
         }
 
-        /** The ledger payload of a record, as the capture pipeline assembles it. */
+        /** The ledger entry of a record, with the payload the capture pipeline writes (less its session). */
         static NewEntry entry(MetadataRecord r) {
-            Map<String, String> p = new TreeMap<>();
-            p.put("id", CanonicalJson.quote(r.id().toString()));
-            p.put("timestamp", CanonicalJson.quote(r.timestamp().toString()));
-            p.put("model_name", CanonicalJson.quote(r.model()));
-            p.put("stage", CanonicalJson.quote(r.stage().wireName()));
-            p.put("event_type", CanonicalJson.quote(r.eventType()));
-            p.put("metadata", r.metadataJson());
-            p.put("metadata_hash", CanonicalJson.quote(r.metadataHash()));
-            return NewEntry.ofCanonicalMembers("METADATA", p, r.id().toString());
+            return NewEntry.ofCanonicalMembers("METADATA", LedgerRecords.canonicalMembers(r, CanonicalJson::quote),
+                    r.id().toString());
         }
     }
 

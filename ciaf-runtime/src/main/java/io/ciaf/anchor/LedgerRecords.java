@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 import io.ciaf.api.MetadataRecord;
 import io.ciaf.api.Stage;
@@ -116,6 +117,32 @@ public final class LedgerRecords {
         r.actor().ifPresent(a -> p.put("actor", a));
         if (!r.validationErrors().isEmpty()) {
             p.put("validation_errors", r.validationErrors());
+        }
+        return p;
+    }
+
+    /**
+     * {@link #toPayload} as canonical JSON members, what {@link io.ciaf.ledger.NewEntry#ofCanonicalMembers} takes:
+     * the record's metadata JSON is reused, not written again.
+     *
+     * @param quote quotes the names that repeat from record to record (model, version, stage, event), so that a
+     *     caller writing many may cache them; {@link CanonicalJson#quote} otherwise
+     */
+    public static Map<String, String> canonicalMembers(MetadataRecord r, UnaryOperator<String> quote) {
+        Map<String, String> p = new java.util.TreeMap<>();
+        p.put("id", CanonicalJson.quote(r.id().toString()));
+        p.put("timestamp", CanonicalJson.quote(io.ciaf.api.internal.IsoInstant.format(r.timestamp())));
+        p.put("model_name", quote.apply(r.model()));
+        r.version().ifPresent(v -> p.put("model_version", quote.apply(v)));
+        p.put("stage", quote.apply(r.stage().wireName()));
+        p.put("event_type", quote.apply(r.eventType()));
+        r.details().ifPresent(d -> p.put("details", CanonicalJson.quote(d)));
+        p.put("metadata", r.metadataJson());
+        p.put("metadata_hash", CanonicalJson.quote(r.metadataHash()));
+        r.parentId().ifPresent(id -> p.put("parent_id", CanonicalJson.quote(id.toString())));
+        r.actor().ifPresent(a -> p.put("actor", CanonicalJson.quote(a)));
+        if (!r.validationErrors().isEmpty()) {
+            p.put("validation_errors", CanonicalJson.write(r.validationErrors()));
         }
         return p;
     }

@@ -404,26 +404,9 @@ final class CapturePipeline implements Runnable {
         }
     }
 
-    /**
-     * The METADATA payload: the record's fields, as the backends store them, assembled from canonical pieces
-     * (the metadata's canonical JSON is reused, not rebuilt).
-     */
+    /** The METADATA payload: the record's fields, as the backends store them, and the session. */
     private Map<String, String> payload(MetadataRecord r) {
-        Map<String, String> p = new java.util.TreeMap<>();
-        p.put("id", CanonicalJson.quote(r.id().toString()));
-        p.put("timestamp", CanonicalJson.quote(io.ciaf.api.internal.IsoInstant.format(r.timestamp())));
-        p.put("model_name", quoted(r.model()));
-        r.version().ifPresent(v -> p.put("model_version", quoted(v)));
-        p.put("stage", quoted(r.stage().wireName()));
-        p.put("event_type", quoted(r.eventType()));
-        r.details().ifPresent(d -> p.put("details", CanonicalJson.quote(d)));
-        p.put("metadata", r.metadataJson());
-        p.put("metadata_hash", CanonicalJson.quote(r.metadataHash()));
-        r.parentId().ifPresent(id -> p.put("parent_id", CanonicalJson.quote(id.toString())));
-        r.actor().ifPresent(a -> p.put("actor", CanonicalJson.quote(a)));
-        if (!r.validationErrors().isEmpty()) {
-            p.put("validation_errors", CanonicalJson.write(r.validationErrors()));
-        }
+        Map<String, String> p = io.ciaf.anchor.LedgerRecords.canonicalMembers(r, this::quoted);
         p.put("session", sessionId);
         return p;
     }
