@@ -270,7 +270,7 @@ public final class CaptureHooks {
         }
         return new Site(true, type.getName(), method.getName(), model, version, stage, event, details, arguments,
                 result && method.getReturnType() != void.class, names, redacted, mode,
-                stage == Stage.INFERENCE && !"off".equals(r.config.inferenceReceipts()),
+                stage == Stage.INFERENCE && r.config.inferenceReceiptsOn(),
                 stage == Stage.TRAINING && r.config.modelAnchors());
     }
 

@@ -243,7 +243,7 @@ final class CapturePipeline implements Runnable {
      * otherwise, without looking: the common case costs nothing).
      */
     private List<MetadataCapture> keptEvents(List<MetadataCapture> events, List<MetadataRecord> validated) {
-        if (!config.modelAnchors() && "off".equals(config.inferenceReceipts())) {
+        if (!config.modelAnchors() && !config.inferenceReceiptsOn()) {
             return List.of();
         }
         java.util.Set<java.util.UUID> ids = new java.util.HashSet<>();

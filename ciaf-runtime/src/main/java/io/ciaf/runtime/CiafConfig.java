@@ -234,6 +234,11 @@ public final class CiafConfig {
         return (String) values.get("capture.inference_receipts");
     }
 
+    /** Whether captured INFERENCE-stage calls get receipts ({@link #inferenceReceipts} is not off). */
+    public boolean inferenceReceiptsOn() {
+        return !"off".equals(inferenceReceipts());
+    }
+
     /** True when calls wait for their record to be durable by default. */
     public boolean syncByDefault() {
         return "sync".equals(values.get("capture.mode"));

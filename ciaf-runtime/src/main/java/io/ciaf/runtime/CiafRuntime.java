@@ -308,7 +308,7 @@ final class CiafRuntime {
             counts.put("dropped", dropped.get());
             counts.put("failed", p.failed.get());
             counts.put("backend_unsaved", p.backendUnsaved.get());
-            if (!"off".equals(config.inferenceReceipts())) {
+            if (config.inferenceReceiptsOn()) {
                 counts.put("receipts_missing", p.receiptsMissing.get());
             }
             session.end(counts);
