@@ -3,7 +3,6 @@ package io.ciaf.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -36,9 +35,7 @@ final class RebuildCommand implements Callable<Integer> {
             LedgerRecords.Result r = LedgerRecords.read(ledger, null, -1, null);
             Path aside = null;
             if (Files.isDirectory(store) && !empty(store)) {
-                aside = store.resolveSibling(store.getFileName() + ".replaced-" + Instant.now().toString()
-                        .replace(':', '-'));
-                Files.move(store, aside);
+                aside = MetadataStorage.moveAside(store, "replaced");
             }
             try (MetadataStorage storage = MetadataStorage.open(store, config.storageBackend())) {
                 List<MetadataRecord> all = r.records();

@@ -97,9 +97,7 @@ final class CiafRuntime {
         } catch (io.ciaf.storage.MetadataStoreDamagedException e) {
             // The store is a view of the ledger: a damaged one must not stop the ledger from recording. Keep it
             // aside, untouched, start an empty one, and say so where an auditor will see it (SESSION_START).
-            Path aside = config.storagePath().resolveSibling(config.storagePath().getFileName() + ".damaged-"
-                    + java.time.Instant.now().toString().replace(':', '-'));
-            Files.move(config.storagePath(), aside);
+            Path aside = MetadataStorage.moveAside(config.storagePath(), "damaged");
             storage = MetadataStorage.open(config.storagePath(), config.storageBackend());
             storeNote = "damaged (" + e.getCause().getMessage() + "); moved to " + aside + " and a new store started;"
                     + " earlier records are in the ledger: ciaf rebuild puts them back";

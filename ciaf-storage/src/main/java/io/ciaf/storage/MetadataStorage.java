@@ -112,6 +112,19 @@ public final class MetadataStorage implements AutoCloseable {
         return new MetadataStorage(dir, options, provider);
     }
 
+    /**
+     * Moves a store's directory aside, whole and untouched, to {@code <directory>.<why>-<time>} beside it, so
+     * that a new store can be opened in its place (to rebuild it from the ledger, or when it is damaged).
+     *
+     * @return where it is now
+     */
+    public static Path moveAside(Path directory, String why) throws IOException {
+        Path aside = directory.resolveSibling(directory.getFileName() + "." + why + "-"
+                + Instant.now().toString().replace(':', '-'));
+        Files.move(directory, aside);
+        return aside;
+    }
+
     /** The names of the backends that can be opened, sorted. */
     public static SortedSet<String> availableBackends() {
         return Collections.unmodifiableSortedSet(new java.util.TreeSet<>(providers().keySet()));
