@@ -406,13 +406,15 @@ final class CapturePipeline implements Runnable {
 
     /** The METADATA payload: the record's fields, as the backends store them, and the session. */
     private Map<String, String> payload(MetadataRecord r) {
-        Map<String, String> p = io.ciaf.anchor.LedgerRecords.canonicalMembers(r, this::quoted);
+        Map<String, String> p = io.ciaf.anchor.LedgerRecords.canonicalMembers(r, quoteName);
         p.put("session", sessionId);
         return p;
     }
 
     /** Model names, versions, stages and events repeat: quote each once. */
     private final Map<String, String> quotedNames = new java.util.HashMap<>();
+    /** {@link #quoted} as a function, made once rather than per record. */
+    private final java.util.function.UnaryOperator<String> quoteName = this::quoted;
 
     private String quoted(String name) {
         String q = quotedNames.get(name);
