@@ -34,7 +34,10 @@ final class CapturePipeline implements Runnable {
     final AtomicLong failed = new AtomicLong();
     /** Records committed without the inference receipt they were due (the key store failed); in SESSION_END. */
     final AtomicLong receiptsMissing = new AtomicLong();
-    /** Records committed to the ledger that the metadata backend could not save; in SESSION_END. */
+    /**
+     * Records committed to the ledger that the metadata backend could not save, less those saved again later in
+     * the session (see {@link #held}); in SESSION_END.
+     */
     final AtomicLong backendUnsaved = new AtomicLong();
     /** Records the backend thread has finished with (saved, or failed and reported). */
     final AtomicLong saved = new AtomicLong();
@@ -364,6 +367,7 @@ final class CapturePipeline implements Runnable {
                 gathered = new ArrayList<>();
             }
         }
+        saveHeld(true); // a last try before SESSION_END counts what is still unsaved
     }
 
     /** The next committed batch, if one comes before {@code deadline} and no flush waits meanwhile; else null. */
@@ -385,12 +389,58 @@ final class CapturePipeline implements Runnable {
             storage.saveValidated(batch);
             // before counting them saved: a flush returns only after the listeners (the webhook outbox) have them
             listeners.saved(batch);
+            saveHeld(false); // the backend works again: the records it refused before go in now
         } catch (RuntimeException ex) {
             backendUnsaved.addAndGet(batch.size());
+            hold(batch);
             Problems.report("backend-save", "records are in the ledger but the metadata backend could not"
-                    + " save them (counted as backend_unsaved in SESSION_END; ciaf rebuild puts them back)", ex);
+                    + " save them; they are saved again once it takes records again, and those still unsaved"
+                    + " at the end are counted as backend_unsaved in SESSION_END (ciaf rebuild puts them back)", ex);
         } finally {
             saved.addAndGet(batch.size());
+        }
+    }
+
+    /**
+     * Records the backend refused, oldest first, to be saved again in this session: a backend that fails for a
+     * while (a full disk, a locked file) catches up when it recovers, rather than leaving a gap in the view
+     * until someone runs {@code ciaf rebuild}. At most {@link #HELD_MAX}; past that the oldest are let go, and
+     * stay counted in {@link #backendUnsaved}. Backend thread only.
+     */
+    private final java.util.ArrayDeque<MetadataRecord> held = new java.util.ArrayDeque<>();
+    static final int HELD_MAX = 50_000;
+    /** When a failed try of the held records may be repeated (a backoff of 1 s doubling to a minute). */
+    private long heldRetryAt;
+    private long heldBackoff;
+
+    private void hold(List<MetadataRecord> batch) {
+        held.addAll(batch);
+        while (held.size() > HELD_MAX) {
+            held.removeFirst();
+        }
+    }
+
+    /**
+     * Saves the held records that the backend does not have yet (a failed save may have gone in part-way).
+     * Tried after each save that succeeds, backing off while the held ones keep failing (they may be what the
+     * backend refuses), and once more at the end whatever the backoff.
+     */
+    private void saveHeld(boolean last) {
+        if (held.isEmpty() || (!last && heldBackoff > 0 && System.nanoTime() - heldRetryAt < 0)) {
+            return;
+        }
+        List<MetadataRecord> again = new ArrayList<>(held);
+        try {
+            List<MetadataRecord> done = storage.saveValidatedMissing(again);
+            listeners.saved(done);
+            held.clear();
+            heldBackoff = 0;
+            backendUnsaved.addAndGet(-again.size());
+            Problems.report("backend-saved-again", "the metadata backend took records again and saved the "
+                    + again.size() + " it had refused earlier in this session");
+        } catch (RuntimeException ex) {
+            heldBackoff = heldBackoff == 0 ? 1_000_000_000L : Math.min(60_000_000_000L, heldBackoff * 2);
+            heldRetryAt = System.nanoTime() + heldBackoff;
         }
     }
 

@@ -539,6 +539,43 @@ class CaptureTest {
     }
 
     @Test
+    void recordsTheBackendRefusedAreSavedOnceItTakesRecordsAgain() throws Exception {
+        // Today's json day file of "credit" is a directory at first, so the backend refuses the first two
+        // records; then it is removed, and the next save goes in, followed by the two held ones.
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        List<Path> blocked = new ArrayList<>();
+        for (java.time.LocalDate d : List.of(today, today.plusDays(1))) {
+            blocked.add(Files.createDirectories(home.resolve("metadata/credit/" + d + ".jsonl")));
+        }
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Problems.out = new PrintStream(err, true, StandardCharsets.UTF_8);
+        start("CIAF_STORAGE_BACKEND", "json");
+        for (int i = 0; i < 2; i++) {
+            try (MetadataCapture c = Ciaf.capture("credit", Stage.INFERENCE, "predict")) {
+                c.put("i", i);
+            }
+        }
+        assertThat(Ciaf.flush(Duration.ofSeconds(10))).isTrue();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("could not save them");
+        for (Path b : blocked) {
+            Files.delete(b);
+        }
+        try (MetadataCapture c = Ciaf.capture("credit", Stage.INFERENCE, "predict")) {
+            c.put("i", 2);
+        }
+        assertThat(Ciaf.flush(Duration.ofSeconds(10))).isTrue();
+        Ciaf.shutdown();
+        JsonNode end = payload(entries("SESSION_END").get(0));
+        assertThat(end.get("committed").asLong()).isEqualTo(3);
+        assertThat(end.get("backend_unsaved").asLong()).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("saved the 2 it had refused");
+        try (MetadataStorage s = MetadataStorage.open(home.resolve("metadata"), "json")) {
+            assertThat(s.query(MetadataQuery.all())).extracting(r -> ((Number) r.metadata().get("i")).intValue())
+                    .containsExactlyInAnyOrder(0, 1, 2);
+        }
+    }
+
+    @Test
     void stageValidatorsRunBeforeTheLedgerAndAThrowingOneIsRecordedNotThrown() throws Exception {
         start();
         Ciaf.registerValidator(Stage.VALIDATION, r -> ((Number) r.metadata().getOrDefault("accuracy", 0))

@@ -255,6 +255,25 @@ public final class MetadataStorage implements AutoCloseable {
         timedSave(records);
     }
 
+    /**
+     * {@link #saveValidated} for records whose earlier save failed and may have gone in part-way (a file backend
+     * appends to one file per model and day, and an error at the second leaves the first written): saves those
+     * the store does not hold yet, looked up in one pass, and returns them.
+     */
+    public List<MetadataRecord> saveValidatedMissing(List<MetadataRecord> records) {
+        Set<UUID> present = backend.existing(records.stream().map(MetadataRecord::id).collect(Collectors.toList()));
+        List<MetadataRecord> missing = new ArrayList<>(records.size() - present.size());
+        for (MetadataRecord r : records) {
+            if (!present.contains(r.id())) {
+                missing.add(r);
+            }
+        }
+        if (!missing.isEmpty()) {
+            timedSave(missing);
+        }
+        return missing;
+    }
+
     private void timedSave(List<MetadataRecord> records) {
         long start = System.nanoTime();
         backend.saveAll(records);

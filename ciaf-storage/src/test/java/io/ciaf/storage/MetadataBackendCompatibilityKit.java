@@ -336,6 +336,20 @@ public abstract class MetadataBackendCompatibilityKit {
     }
 
     @Test
+    void savingAgainWritesOnlyTheRecordsNotYetStored() {
+        MetadataRecord a = simple("m", Stage.TRAINING, "a", T0);
+        MetadataRecord b = simple("n", Stage.TRAINING, "b", T0);
+        MetadataRecord c = simple("m", Stage.TRAINING, "c", T0.plusSeconds(86_400));
+        storage.saveValidated(List.of(a)); // a save that went in part-way
+        List<MetadataRecord> again = storage.validateAll(List.of(a, b, c));
+        assertThat(storage.saveValidatedMissing(again)).extracting(MetadataRecord::id).containsExactly(b.id(), c.id());
+        assertThat(storage.performanceMetrics().recordsWritten()).isEqualTo(3); // a once
+        assertThat(storage.query(MetadataQuery.all())).extracting(MetadataRecord::id)
+                .containsExactlyInAnyOrder(a.id(), b.id(), c.id());
+        assertThat(storage.saveValidatedMissing(again)).isEmpty();
+    }
+
+    @Test
     void performanceMetricsCountWhatWasWritten() {
         storage.saveAll(List.of(simple("m", Stage.TRAINING, "a", T0), simple("m", Stage.TRAINING, "b", T0)));
         storage.save(simple("m", Stage.TRAINING, "c", T0));
