@@ -75,7 +75,7 @@ class SqliteBackendTest extends MetadataBackendCompatibilityKit {
 
     @Test
     void aLargeBatchIsSavedWholeWithItsComplianceEventsAcrossInsertChunks() throws Exception {
-        // rows go in by chunks of 16; a compliance row needs its metadata row in first (foreign key)
+        // rows go in by chunks (InsertChunks.ROWS); a compliance row needs its metadata row in first (foreign key)
         List<MetadataRecord> batch = new java.util.ArrayList<>();
         for (int i = 0; i < 100; i++) {
             batch.add(i % 3 == 0
@@ -97,8 +97,8 @@ class SqliteBackendTest extends MetadataBackendCompatibilityKit {
 
     @Test
     void aBatchThatFailsAfterSomeChunksLeavesNothingForTheNextSave() throws Exception {
-        // the database refuses record 29 (a trigger, as a DBA's constraint would); the first chunk of 16 went in
-        // before it in the same transaction, and its chunk's compliance rows were waiting to go in after it
+        // the database refuses record 29 (a trigger, as a DBA's constraint would); the chunks before it went in
+        // the same transaction, and its chunk's compliance rows were waiting to go in after it
         try (Connection c = sql(); Statement s = c.createStatement()) {
             s.execute("CREATE TRIGGER refuse_29 BEFORE INSERT ON metadata"
                     + " WHEN json_extract(NEW.metadata_json, '$.i') = 29 BEGIN SELECT RAISE(ABORT, 'refused'); END");

@@ -6,14 +6,14 @@ import java.sql.SQLException;
 import io.ciaf.api.internal.CpuSlices;
 
 /**
- * Internal, not for public use. The batches of a few insert statements, run every 16 rows rather than all at
+ * Internal, not for public use. The batches of a few insert statements, run every 4 rows rather than all at
  * commit, so that the writing thread can yield the CPU between chunks ({@link CpuSlices}). Statements run in the
  * order given, so a later one may refer to rows of an earlier one (a foreign key).
  */
 public final class InsertChunks {
 
-    /** Rows inserted per chunk. */
-    static final int ROWS = 16;
+    /** Rows inserted per chunk: about a slice's work ({@link CpuSlices}) for a ledger entry or a backend row. */
+    static final int ROWS = 4;
 
     private final PreparedStatement[] statements;
     private int pending;
