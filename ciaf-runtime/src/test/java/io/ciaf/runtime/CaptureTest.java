@@ -515,21 +515,8 @@ class CaptureTest {
 
     @Test
     void recordsTheBackendCouldNotSaveAreInTheLedgerAndCountedInSessionEnd() throws Exception {
-        // The json backend's day file for today (and tomorrow, should the test cross midnight) is a directory,
-        // so every append to it fails, whoever runs the test.
-        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
-        for (java.time.LocalDate d : List.of(today, today.plusDays(1))) {
-            Files.createDirectories(home.resolve("metadata/credit/" + d + ".jsonl"));
-        }
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Problems.out = new PrintStream(err, true, StandardCharsets.UTF_8);
-        start("CIAF_STORAGE_BACKEND", "json");
-        for (int i = 0; i < 2; i++) {
-            try (MetadataCapture c = Ciaf.capture("credit", Stage.INFERENCE, "predict")) {
-                c.put("i", i);
-            }
-        }
-        assertThat(Ciaf.flush(Duration.ofSeconds(10))).isTrue();
+        blockJsonDayFilesThenCaptureTwo(err);
         Ciaf.shutdown();
         assertThat(entries("METADATA")).hasSize(2);
         JsonNode end = payload(entries("SESSION_END").get(0));
@@ -538,16 +525,17 @@ class CaptureTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("backend_unsaved");
     }
 
-    @Test
-    void recordsTheBackendRefusedAreSavedOnceItTakesRecordsAgain() throws Exception {
-        // Today's json day file of "credit" is a directory at first, so the backend refuses the first two
-        // records; then it is removed, and the next save goes in, followed by the two held ones.
+    /**
+     * Makes the json backend's day files of model "credit" for today (and tomorrow, should the test cross
+     * midnight) directories, so that every append to them fails whoever runs the test; starts CIAF on the json
+     * backend with its problems going to {@code err}, captures two records and flushes. Returns the directories.
+     */
+    private List<Path> blockJsonDayFilesThenCaptureTwo(ByteArrayOutputStream err) throws Exception {
         java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
         List<Path> blocked = new ArrayList<>();
         for (java.time.LocalDate d : List.of(today, today.plusDays(1))) {
             blocked.add(Files.createDirectories(home.resolve("metadata/credit/" + d + ".jsonl")));
         }
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
         Problems.out = new PrintStream(err, true, StandardCharsets.UTF_8);
         start("CIAF_STORAGE_BACKEND", "json");
         for (int i = 0; i < 2; i++) {
@@ -556,6 +544,15 @@ class CaptureTest {
             }
         }
         assertThat(Ciaf.flush(Duration.ofSeconds(10))).isTrue();
+        return blocked;
+    }
+
+    @Test
+    void recordsTheBackendRefusedAreSavedOnceItTakesRecordsAgain() throws Exception {
+        // the backend refuses the first two records; then the day files are freed, and the next save goes in,
+        // followed by the two held ones
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<Path> blocked = blockJsonDayFilesThenCaptureTwo(err);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("could not save them");
         for (Path b : blocked) {
             Files.delete(b);
