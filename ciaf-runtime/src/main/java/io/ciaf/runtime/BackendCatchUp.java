@@ -13,11 +13,20 @@ import io.ciaf.storage.MetadataStorage;
 import io.ciaf.storage.internal.RecordJson;
 
 /**
- * Puts back into the metadata backend the records a killed session had committed to the ledger but not yet
- * saved there (the backend thread gathers up to 200 ms of them). The backend is written in ledger order, so
- * the missing ones are the session's last records: the ledger is read backwards, a chunk at a time, from its
- * end down to the first of the session's records the backend has, or to the session's start. The listeners
- * (webhooks) hear of them too, as they would have after the save.
+ * Puts back into the metadata backend the records of an earlier session that the ledger has and the backend
+ * lacks (see {@link Sessions.CatchUp}). Two cases:
+ * <ul>
+ * <li>The session noted the oldest record its backend refused and had not saved since: the ledger is read
+ *     forwards from that record, and the session's records from there on that the backend lacks are saved,
+ *     a chunk at a time. This covers the refused records, which may be older than others that were saved,
+ *     and the killed session's last ones too.</li>
+ * <li>Otherwise the session was killed while its backend thread gathered records (up to 200 ms of them).
+ *     The backend is written in ledger order, so the missing ones are the session's last records: the ledger
+ *     is read backwards, a chunk at a time, from its end down to the first of the session's records the
+ *     backend has, or to the session's start.</li>
+ * </ul>
+ * Either way only the records the backend does not hold are saved, so running it twice does no harm. The
+ * listeners (webhooks) hear of them too, as they would have after the save.
  */
 final class BackendCatchUp {
 
@@ -28,80 +37,124 @@ final class BackendCatchUp {
      * (a full disk, say): that is said, and {@code ciaf rebuild} is the remedy.
      */
     static final int MAX_RESTORED = 50_000;
+    /** And at most this many ledger entries are read forwards from a refused record, for the same reason. */
+    static final long MAX_SCANNED = 2_000_000;
 
     private BackendCatchUp() {
     }
 
-    /** Never throws: a problem is reported, and {@code ciaf rebuild} remains the remedy. */
-    static int restore(AuditLedger ledger, MetadataStorage storage, String lostSession, long sessionStart,
-            Listeners listeners) {
-        return restore(ledger, storage, lostSession, sessionStart, listeners, MAX_RESTORED);
+    /**
+     * Never throws: a problem is reported, and {@code ciaf rebuild} remains the remedy. Returns how many records
+     * were put back, or -1 when that failed (the backend still refuses them, say) and is worth trying again.
+     */
+    static int restore(AuditLedger ledger, MetadataStorage storage, Sessions.CatchUp c, Listeners listeners) {
+        return restore(ledger, storage, c, listeners, MAX_RESTORED, MAX_SCANNED);
     }
 
-    static int restore(AuditLedger ledger, MetadataStorage storage, String lostSession, long sessionStart,
-            Listeners listeners, int limit) {
+    static int restore(AuditLedger ledger, MetadataStorage storage, Sessions.CatchUp c, Listeners listeners,
+            int limit, long maxScanned) {
+        String which = (c.killed() ? "the lost session " : "the session ") + c.session();
         try {
-            String member = "\"session\":" + CanonicalJson.quote(lostSession);
-            long first = Math.max(0, sessionStart);
-            List<List<MetadataRecord>> newestFirst = new ArrayList<>();
-            int found = 0;
-            boolean more = false;
-            for (long to = ledger.size() - 1; to >= first; to -= CHUNK) {
-                if (found >= limit) {
-                    more = true;
-                    break;
-                }
-                long from = Math.max(first, to - CHUNK + 1);
-                List<MetadataRecord> chunk = new ArrayList<>();
-                ledger.scan(from, to, e -> {
-                    if ("METADATA".equals(e.type()) && e.payload().filter(t -> t.contains(member)).isPresent()) {
-                        chunk.add(record(e));
-                    }
-                });
-                if (chunk.isEmpty()) {
-                    continue;
-                }
-                if (!has(storage, chunk.get(0))) {
-                    newestFirst.add(chunk);
-                    found += chunk.size();
-                    continue;
-                }
-                // The backend has this chunk's oldest: the first missing one is found by halving, a few
-                // lookups rather than one per record (the file backends read a day file per lookup).
-                int present = 0;
-                int missing = chunk.size();
-                while (missing - present > 1) {
-                    int mid = (present + missing) >>> 1;
-                    if (has(storage, chunk.get(mid))) {
-                        present = mid;
-                    } else {
-                        missing = mid;
-                    }
-                }
-                newestFirst.add(chunk.subList(missing, chunk.size()));
-                break;
+            String member = "\"session\":" + CanonicalJson.quote(c.session());
+            long first = Math.max(0, c.startPosition());
+            long from = c.firstUnsaved() == null ? -1 : ledger.findByIdempotencyKey(c.firstUnsaved().toString())
+                    .map(LedgerEntry::position).orElse(first);
+            int[] restored = {0};
+            boolean more = from >= 0
+                    ? forwards(ledger, storage, member, from, listeners, limit, maxScanned, restored)
+                    : backwards(ledger, storage, member, first, listeners, limit, restored);
+            if (restored[0] > 0 || more) {
+                Problems.report("backend-catch-up:" + c.session(), "restored " + restored[0] + " records of "
+                        + which + " to the metadata backend from the ledger (" + (c.killed() && c.firstUnsaved()
+                        == null ? "it had committed them but was killed before saving them there"
+                        : "the backend had refused them, or the session was killed before saving them there")
+                        + ")" + (more ? "; it is missing older ones too, more than are put back at a start: run"
+                        + " ciaf rebuild to rebuild the backend from the ledger" : ""));
             }
-            List<MetadataRecord> restored = new ArrayList<>();
-            for (int i = newestFirst.size() - 1; i >= 0; i--) {
-                restored.addAll(newestFirst.get(i));
-            }
-            if (restored.isEmpty()) {
-                return 0;
-            }
-            storage.saveValidated(restored);
-            // their metadata_saved events were never queued either (that happens after the backend save)
-            listeners.saved(restored);
-            Problems.report("backend-catch-up:" + lostSession, "restored " + restored.size() + " records of the"
-                    + " lost session " + lostSession + " to the metadata backend from the ledger (it had committed"
-                    + " them but was killed before saving them there)" + (more ? "; it is missing older ones too,"
-                    + " more than are put back at a start: run ciaf rebuild to rebuild the backend from the ledger"
-                    : ""));
-            return restored.size();
+            return restored[0];
         } catch (Exception e) {
-            Problems.report("backend-catch-up:" + lostSession, "cannot restore the lost session " + lostSession
-                    + "'s last records to the metadata backend; run ciaf rebuild to rebuild it from the ledger", e);
+            Problems.report("backend-catch-up-failed:" + c.session(), "cannot restore the records of " + which + " that"
+                    + " the metadata backend lacks; this is tried again at the next start, and ciaf rebuild"
+                    + " rebuilds the backend from the ledger", e);
             return -1;
         }
+    }
+
+    /** Saves the missing ones among the session's records from {@code from} on; true if it stopped early. */
+    private static boolean forwards(AuditLedger ledger, MetadataStorage storage, String member, long from,
+            Listeners listeners, int limit, long maxScanned, int[] restored) {
+        long end = ledger.size() - 1;
+        for (long at = from; at <= end; at += CHUNK) {
+            if (restored[0] >= limit || at - from >= maxScanned) {
+                return true;
+            }
+            List<MetadataRecord> chunk = sessionRecords(ledger, member, at, Math.min(end, at + CHUNK - 1));
+            if (!chunk.isEmpty()) {
+                List<MetadataRecord> saved = storage.saveValidatedMissing(chunk);
+                // their metadata_saved events were never queued either (that happens after the backend save)
+                listeners.saved(saved);
+                restored[0] += saved.size();
+            }
+        }
+        return false;
+    }
+
+    /** Saves the session's last records the backend lacks, found reading backwards; true if it stopped early. */
+    private static boolean backwards(AuditLedger ledger, MetadataStorage storage, String member, long first,
+            Listeners listeners, int limit, int[] restored) {
+        List<List<MetadataRecord>> newestFirst = new ArrayList<>();
+        int found = 0;
+        boolean more = false;
+        for (long to = ledger.size() - 1; to >= first; to -= CHUNK) {
+            if (found >= limit) {
+                more = true;
+                break;
+            }
+            List<MetadataRecord> chunk = sessionRecords(ledger, member, Math.max(first, to - CHUNK + 1), to);
+            if (chunk.isEmpty()) {
+                continue;
+            }
+            if (!has(storage, chunk.get(0))) {
+                newestFirst.add(chunk);
+                found += chunk.size();
+                continue;
+            }
+            // The backend has this chunk's oldest: the first missing one is found by halving, a few
+            // lookups rather than one per record (the file backends read a day file per lookup).
+            int present = 0;
+            int missing = chunk.size();
+            while (missing - present > 1) {
+                int mid = (present + missing) >>> 1;
+                if (has(storage, chunk.get(mid))) {
+                    present = mid;
+                } else {
+                    missing = mid;
+                }
+            }
+            newestFirst.add(chunk.subList(missing, chunk.size()));
+            break;
+        }
+        List<MetadataRecord> missing = new ArrayList<>();
+        for (int i = newestFirst.size() - 1; i >= 0; i--) {
+            missing.addAll(newestFirst.get(i));
+        }
+        if (!missing.isEmpty()) {
+            // only those it lacks: a chunk whose oldest is missing may hold some it has
+            List<MetadataRecord> saved = storage.saveValidatedMissing(missing);
+            listeners.saved(saved);
+            restored[0] += saved.size();
+        }
+        return more;
+    }
+
+    private static List<MetadataRecord> sessionRecords(AuditLedger ledger, String member, long from, long to) {
+        List<MetadataRecord> records = new ArrayList<>();
+        ledger.scan(from, to, e -> {
+            if ("METADATA".equals(e.type()) && e.payload().filter(t -> t.contains(member)).isPresent()) {
+                records.add(record(e));
+            }
+        });
+        return records;
     }
 
     private static MetadataRecord record(LedgerEntry e) {

@@ -132,8 +132,8 @@ final class CiafRuntime {
             about.put("metadata_store", storeNote);
         }
         session.start(about);
-        for (Map.Entry<String, Long> lost : session.recovered.entrySet()) {
-            BackendCatchUp.restore(ledger, storage, lost.getKey(), lost.getValue(), listeners);
+        for (Sessions.CatchUp c : java.util.List.copyOf(session.catchUps.keySet())) {
+            session.caughtUp(c, BackendCatchUp.restore(ledger, storage, c, listeners) >= 0);
         }
         pipeline = new CapturePipeline(queue, ledger, storage, session, config, dropped, listeners);
     }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +23,13 @@ import io.ciaf.storage.internal.RecordJson;
  * Capture sessions and their loss boundaries. A running session holds a lock on
  * {@code <home>/sessions/<id>.json}, which also notes its last committed position. At start, a session file
  * nobody holds belongs to a JVM that stopped without SESSION_END: a RECOVERY entry states that session, its
- * last committed position and that later records may be lost, and the file is removed.
+ * last committed position and that later records may be lost.
+ *
+ * <p>The note also names the session's oldest record the metadata backend refused and has not saved since
+ * ({@code first_unsaved}). A session that was killed, or that ended cleanly with records still unsaved, leaves
+ * its note behind as {@code <id>.catch-up}: the next start puts the missing records back into the backend from
+ * the ledger ({@link BackendCatchUp}) and removes the file only once that worked, so a backend that is still
+ * failing is tried again at the start after.
  */
 final class Sessions implements AutoCloseable {
 
@@ -33,10 +40,24 @@ final class Sessions implements AutoCloseable {
     private FileLock lock;
     private long startPosition = -1;
     private final long pid = ProcessHandle.current().pid();
-    /** Sessions found abandoned at this start, each with its SESSION_START position (0 when not noted). */
-    final Map<String, Long> recovered = new LinkedHashMap<>();
-    /** Room for the progress note with every number at its longest (about 150 characters). */
-    static final int PROGRESS_WIDTH = 192;
+    /** Earlier sessions whose records the backend may lack, found at this start; see {@link #caughtUp}. */
+    final Map<CatchUp, Locked> catchUps = new LinkedHashMap<>();
+    /** Room for the progress note with every number at its longest (about 210 characters). */
+    static final int PROGRESS_WIDTH = 256;
+    static final String CATCH_UP = ".catch-up";
+    private long lastPosition = -1;
+    private UUID firstUnsaved;
+
+    /**
+     * A session whose records the metadata backend may lack: one killed before its backend thread saved what it
+     * had gathered, or one whose backend refused records ({@code firstUnsaved}, the oldest of them).
+     */
+    record CatchUp(String session, long startPosition, UUID firstUnsaved, boolean killed) {
+    }
+
+    /** A catch-up note, locked so that two JVMs starting together do not both work on it. */
+    record Locked(Path file, FileChannel channel) {
+    }
 
     Sessions(AuditLedger ledger) {
         this.ledger = ledger;
@@ -47,6 +68,7 @@ final class Sessions implements AutoCloseable {
     void start(Map<String, Object> about) throws IOException {
         Files.createDirectories(file.getParent());
         recoverAbandoned();
+        findCatchUps();
         channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 StandardOpenOption.READ);
         lock = channel.lock();
@@ -58,12 +80,28 @@ final class Sessions implements AutoCloseable {
     }
 
     /** Notes the last committed position, so that a later RECOVERY can name it (no fsync: survives kill -9). */
-    void progress(long lastPosition) {
+    synchronized void progress(long lastPosition) {
+        this.lastPosition = lastPosition;
+        writeNote();
+    }
+
+    /**
+     * Notes the oldest record the backend refused and has not saved since ({@code null}: none any more), so that
+     * the next start puts it and what follows back into the backend should this JVM be killed or end with it
+     * unsaved. Called by the backend thread when that changes, which is rarely.
+     */
+    synchronized void unsavedFrom(UUID record) {
+        this.firstUnsaved = record;
+        writeNote();
+    }
+
+    private void writeNote() {
         if (channel == null) {
             return;
         }
         String json = "{\"session\":\"" + id + "\",\"pid\":" + pid + ",\"start_position\":"
-                + startPosition + ",\"last_committed_position\":" + lastPosition + "}";
+                + startPosition + ",\"last_committed_position\":" + lastPosition
+                + (firstUnsaved == null ? "" : ",\"first_unsaved\":\"" + firstUnsaved + "\"") + "}";
         try {
             // Written over itself at a fixed width, padded with spaces (still JSON): the file never changes size,
             // so no truncate, which cost the pipeline thread 8% of its CPU at a commit every 25 ms.
@@ -109,25 +147,88 @@ final class Sessions implements AutoCloseable {
                     + " crashed). Its records up to position " + state.get("last_committed_position") + " are"
                     + " committed; records it captured after that and had not committed may be lost.");
             ledger.append("RECOVERY", payload, "recovery-" + lost);
-            recovered.put(lost, state.get("start_position") instanceof Number n ? n.longValue() : 0L);
-            Files.delete(other);
+            // its note (and the lock on it) go on as the catch-up of its unsaved records
+            Files.move(other, catchUpFile(other), StandardCopyOption.REPLACE_EXISTING);
             held.release();
         } catch (IOException | RuntimeException e) {
             Problems.report("recover:" + other, "cannot recover the abandoned session " + other, e);
         }
     }
 
-    /** SESSION_END with the counts; the session file is removed. */
-    void end(Map<String, Object> counts) {
+    private static Path catchUpFile(Path note) {
+        String name = note.getFileName().toString();
+        return note.resolveSibling(name.substring(0, name.length() - ".json".length()) + CATCH_UP);
+    }
+
+    /** The catch-up notes no other JVM is working on, each locked until {@link #caughtUp}. */
+    private void findCatchUps() {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(file.getParent(), "*" + CATCH_UP)) {
+            for (Path f : files) {
+                FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                try {
+                    if (ch.tryLock() == null) {
+                        ch.close(); // another JVM catches it up now
+                        continue;
+                    }
+                    String text = Files.readString(f, StandardCharsets.UTF_8);
+                    Map<?, ?> state = text.isBlank() ? Map.of() : RecordJson.MAPPER.readValue(text, Map.class);
+                    String name = f.getFileName().toString();
+                    Object named = state.get("session");
+                    catchUps.put(new CatchUp(named != null ? named.toString()
+                            : name.substring(0, name.length() - CATCH_UP.length()),
+                            state.get("start_position") instanceof Number n ? n.longValue() : 0L,
+                            state.get("first_unsaved") instanceof String u ? UUID.fromString(u) : null,
+                            !Boolean.TRUE.equals(state.get("ended"))), new Locked(f, ch));
+                } catch (IOException | RuntimeException e) {
+                    ch.close();
+                    Problems.report("catch-up:" + f, "cannot read " + f + ", the note of a session whose records"
+                            + " the metadata backend may lack; ciaf rebuild rebuilds the backend from the ledger",
+                            e);
+                }
+            }
+        } catch (IOException e) {
+            Problems.report("sessions-dir", "cannot list " + file.getParent(), e);
+        }
+    }
+
+    /** Ends a catch-up: its note is removed when it is {@code done}, else kept for the next start. */
+    void caughtUp(CatchUp c, boolean done) {
+        Locked held = catchUps.remove(c);
+        if (held == null) {
+            return;
+        }
+        try (FileChannel ch = held.channel()) {
+            if (done) {
+                Files.deleteIfExists(held.file());
+            }
+        } catch (IOException e) {
+            Problems.report("catch-up:" + held.file(), "cannot remove " + held.file(), e);
+        }
+    }
+
+    /**
+     * SESSION_END with the counts. The session file is removed, or kept as a catch-up note when the backend
+     * still lacks records of this session.
+     */
+    synchronized void end(Map<String, Object> counts) {
         Map<String, Object> payload = new LinkedHashMap<>(counts);
         payload.put("session", id.toString());
         ledger.append("SESSION_END", payload, "session-end-" + id);
-        close();
         try {
-            Files.deleteIfExists(file);
+            if (firstUnsaved != null && channel != null) {
+                String json = "{\"session\":\"" + id + "\",\"start_position\":" + startPosition
+                        + ",\"last_committed_position\":" + lastPosition + ",\"first_unsaved\":\"" + firstUnsaved
+                        + "\",\"ended\":true}";
+                channel.write(ByteBuffer.wrap(String.format("%-" + PROGRESS_WIDTH + "s", json)
+                        .getBytes(StandardCharsets.UTF_8)), 0);
+                Files.move(file, catchUpFile(file), StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Files.deleteIfExists(file);
+            }
         } catch (IOException e) {
             Problems.report("session-file", "cannot remove " + file, e);
         }
+        close();
     }
 
     @Override

@@ -62,6 +62,11 @@ class BackendCatchUpTest {
         return entries;
     }
 
+    /** A session killed without noting a record its backend refused. */
+    private static Sessions.CatchUp killed(String session) {
+        return new Sessions.CatchUp(session, 0, null, true);
+    }
+
     private static MetadataRecord record(String model, int i) {
         return MetadataRecord.builder(model, Stage.INFERENCE, "predict").put("i", i).build();
     }
@@ -81,7 +86,7 @@ class BackendCatchUpTest {
 
             java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
             Problems.out = new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(BackendCatchUp.restore(ledger, storage, lost, 0, heard)).isEqualTo(10_000 - 6_123);
+            assertThat(BackendCatchUp.restore(ledger, storage, killed(lost), heard)).isEqualTo(10_000 - 6_123);
 
             List<MetadataRecord> inBackend = storage.query(MetadataQuery.builder().model("lost").build());
             assertThat(inBackend).hasSize(10_000);
@@ -94,7 +99,7 @@ class BackendCatchUpTest {
             // webhooks hear of them as they would have after the save
             assertThat(events).hasSize(3877).allMatch(e -> e.name().equals("metadata_saved"));
             // a second start finds nothing missing
-            assertThat(BackendCatchUp.restore(ledger, storage, lost, 0, heard)).isZero();
+            assertThat(BackendCatchUp.restore(ledger, storage, killed(lost), heard)).isZero();
         }
     }
 
@@ -106,8 +111,8 @@ class BackendCatchUpTest {
             MetadataRecord r = record("lost", 1);
             ledger.appendAll(List.of(entry(r, lost)));
             storage.saveValidated(List.of(r));
-            assertThat(BackendCatchUp.restore(ledger, storage, lost, 0, heard)).isZero();
-            assertThat(BackendCatchUp.restore(ledger, storage, "no-such-session", 0, heard)).isZero();
+            assertThat(BackendCatchUp.restore(ledger, storage, killed(lost), heard)).isZero();
+            assertThat(BackendCatchUp.restore(ledger, storage, killed("no-such-session"), heard)).isZero();
         }
     }
 
@@ -123,12 +128,86 @@ class BackendCatchUpTest {
             java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
             Problems.out = new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8);
             // a limit of 5,000 stops after two chunks of 4,096 (the newest ones; the chunk is the unit)
-            int restored = BackendCatchUp.restore(ledger, storage, lost, 0, heard, 5_000);
+            int restored = BackendCatchUp.restore(ledger, storage, killed(lost), heard, 5_000, BackendCatchUp.MAX_SCANNED);
             assertThat(restored).isEqualTo(8_192);
             assertThat(storage.get(records.get(8_999).id())).isPresent();
             assertThat(storage.get(records.get(808).id())).isPresent();
             assertThat(storage.get(records.get(807).id())).isEmpty();
             assertThat(err.toString()).contains("restored 8192 records").contains("run ciaf rebuild");
+        }
+    }
+    @ParameterizedTest
+    @ValueSource(strings = {"json", "sqlite"})
+    void recordsRefusedBeforeOthersWereSavedArePutBackFromTheOneTheSessionNoted(String backend) throws Exception {
+        String lost = "refused-session-" + backend;
+        List<MetadataRecord> records = new ArrayList<>();
+        List<NewEntry> entries = sessionEntries(lost, 10_000, records, "01a22b01-0000-7000-8000-000000000004");
+        try (AuditLedger ledger = AuditLedger.create(home, "ciaf.test/catch-up");
+                MetadataStorage storage = MetadataStorage.open(home.resolve("metadata"), backend)) {
+            ledger.appendAll(entries);
+            // the backend refused 100-149 and kept refusing them while it saved 150-8999; the JVM was then killed
+            // before the backend thread saved 9000-9999
+            storage.saveValidated(records.subList(0, 100));
+            storage.saveValidated(records.subList(150, 9_000));
+            Sessions.CatchUp noted = new Sessions.CatchUp(lost, 0, records.get(100).id(), true);
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            Problems.out = new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8);
+
+            assertThat(BackendCatchUp.restore(ledger, storage, noted, heard)).isEqualTo(50 + 1_000);
+            List<MetadataRecord> inBackend = storage.query(MetadataQuery.builder().model("lost").build());
+            assertThat(inBackend).hasSize(10_000);
+            assertThat(inBackend.stream().map(MetadataRecord::id).distinct().count()).isEqualTo(10_000);
+            assertThat(storage.get(records.get(120).id()).orElseThrow().metadataHash())
+                    .isEqualTo(records.get(120).metadataHash());
+            assertThat(storage.query(MetadataQuery.builder().model("other").build())).isEmpty();
+            assertThat(events).hasSize(1_050);
+            assertThat(err.toString()).contains("restored 1050 records of the lost session " + lost);
+            assertThat(BackendCatchUp.restore(ledger, storage, noted, heard)).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"json", "sqlite"})
+    void aChunkWhoseOldestIsMissingHasOnlyItsMissingRecordsSaved(String backend) throws Exception {
+        // a session noted by an older CIAF, or killed before it could note the refusal: the backwards read takes
+        // the whole chunk as missing, and must not save again the records of it that the backend has
+        String lost = "gap-session-" + backend;
+        List<MetadataRecord> records = new ArrayList<>();
+        List<NewEntry> entries = sessionEntries(lost, 10, records, null);
+        try (AuditLedger ledger = AuditLedger.create(home, "ciaf.test/catch-up");
+                MetadataStorage storage = MetadataStorage.open(home.resolve("metadata"), backend)) {
+            ledger.appendAll(entries);
+            storage.saveValidated(records.subList(5, 10));
+            assertThat(BackendCatchUp.restore(ledger, storage, killed(lost), heard)).isEqualTo(5);
+            List<MetadataRecord> inBackend = storage.query(MetadataQuery.builder().model("lost").build());
+            assertThat(inBackend).hasSize(10);
+            assertThat(inBackend.stream().map(MetadataRecord::id).distinct().count()).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void readingForwardsStopsAtTheLimitsAndNamesRebuild() throws Exception {
+        String lost = "refused-session-limit";
+        List<MetadataRecord> records = new ArrayList<>();
+        List<NewEntry> entries = sessionEntries(lost, 9_000, records, null);
+        try (AuditLedger ledger = AuditLedger.create(home, "ciaf.test/catch-up");
+                MetadataStorage storage = MetadataStorage.open(home.resolve("metadata"), "sqlite")) {
+            ledger.appendAll(entries);
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            Problems.out = new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8);
+            Sessions.CatchUp c = new Sessions.CatchUp(lost, 0, records.get(0).id(), false);
+            // at most 5,000 records: two chunks of 4,096, the oldest
+            assertThat(BackendCatchUp.restore(ledger, storage, c, heard, 5_000, BackendCatchUp.MAX_SCANNED))
+                    .isEqualTo(8_192);
+            assertThat(storage.get(records.get(8_191).id())).isPresent();
+            assertThat(storage.get(records.get(8_192).id())).isEmpty();
+            assertThat(err.toString()).contains("restored 8192 records of the session " + lost)
+                    .contains("run ciaf rebuild");
+            // at most 4,096 entries read: one chunk, the rest of the records saved by the run before
+            Problems.resetForTests();
+            assertThat(BackendCatchUp.restore(ledger, storage, c, heard, 5_000, 4_096)).isZero();
+            assertThat(storage.get(records.get(8_192).id())).isEmpty();
+            assertThat(err.toString()).contains("restored 0 records of the session " + lost);
         }
     }
 }

@@ -525,6 +525,49 @@ class CaptureTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("backend_unsaved");
     }
 
+    @Test
+    void recordsStillUnsavedAtACleanEndArePutBackByTheFirstStartWhoseBackendTakesThem() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<Path> blocked = blockJsonDayFilesThenCaptureTwo(err);
+        Ciaf.shutdown();
+        // the session's note stays behind, naming the oldest record the backend refused
+        Path note = home.resolve("sessions").resolve(payload(entries("SESSION_END").get(0)).get("session").asText()
+                + Sessions.CATCH_UP);
+        assertThat(JSON.readTree(Files.readString(note)).get("first_unsaved").asText())
+                .isEqualTo(payload(entries("METADATA").get(0)).get("id").asText());
+
+        // a start whose backend still refuses them keeps the note for the start after
+        startAgainAndCaptureOneOfAnotherModel(err);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("tried again at the next start");
+        assertThat(note).exists();
+
+        for (Path b : blocked) {
+            Files.delete(b);
+        }
+        startAgainAndCaptureOneOfAnotherModel(err);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("restored 2 records of the session");
+        try (java.util.stream.Stream<Path> files = Files.list(home.resolve("sessions"))) {
+            assertThat(files).isEmpty();
+        }
+        try (MetadataStorage s = MetadataStorage.open(home.resolve("metadata"), "json")) {
+            assertThat(s.query(MetadataQuery.builder().model("credit").build()))
+                    .extracting(r -> ((Number) r.metadata().get("i")).intValue()).containsExactlyInAnyOrder(0, 1);
+            assertThat(s.query(MetadataQuery.builder().model("other").build())).hasSize(2);
+        }
+    }
+
+    /** A new start on the json backend (the home opens with its first record), one record, and shutdown. */
+    private void startAgainAndCaptureOneOfAnotherModel(ByteArrayOutputStream err) {
+        Ciaf.resetForTests();
+        Problems.out = new PrintStream(err, true, StandardCharsets.UTF_8);
+        start("CIAF_STORAGE_BACKEND", "json");
+        try (MetadataCapture c = Ciaf.capture("other", Stage.INFERENCE, "predict")) {
+            c.put("i", 9);
+        }
+        assertThat(Ciaf.flush(Duration.ofSeconds(10))).isTrue();
+        Ciaf.shutdown();
+    }
+
     /**
      * Makes the json backend's day files of model "credit" for today (and tomorrow, should the test cross
      * midnight) directories, so that every append to them fails whoever runs the test; starts CIAF on the json
