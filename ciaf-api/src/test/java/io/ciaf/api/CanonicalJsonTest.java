@@ -59,6 +59,15 @@ class CanonicalJsonTest {
     }
 
     @Test
+    void theDigitsComeFromWhereThisRunMeansToTestThem() {
+        // each of ciaf-api's test runs names the source it exercises (its pom): before JDK 19 that is Jackson's
+        // writer when jackson-core is on the class path, and CIAF's own search when it is not
+        String before19 = System.getProperty("ciaf.test.shortest-digits-before-19", "jackson");
+        assertThat(io.ciaf.api.internal.CanonicalJson.shortestDigitsSource())
+                .isEqualTo(Runtime.version().feature() >= 19 ? "jdk" : before19);
+    }
+
+    @Test
     void everyDoubleReadsBackExactly() {
         java.util.SplittableRandom random = new java.util.SplittableRandom(42);
         for (int i = 0; i < 20_000; i++) {

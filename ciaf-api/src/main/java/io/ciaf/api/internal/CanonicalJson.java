@@ -18,9 +18,10 @@ import java.util.Map;
  *
  * <p>Numbers: integers are written exactly. A double is written with the fewest significant digits that
  * read back as the same double, in RFC 8785 layout, and always with a fraction or exponent ({@code 1.0},
- * not {@code 1}) so that a reader gets a floating-point value back. The digits are computed from the exact
- * binary value with {@link BigDecimal}, not with {@link Double#toString}, whose output changed between JDK
- * 17 and 19: a hash computed on one JDK must match on every other.
+ * not {@code 1}) so that a reader gets a floating-point value back. A hash computed on one JDK must match on
+ * every other, and {@link Double#toString}'s output changed between JDK 17 and 19: it is taken as it is only on
+ * 19 and later; before, the digits come from jackson-core's writer when it is present and checked, else they
+ * are computed from the exact binary value with {@link BigDecimal} (see {@link #shortestDigitsSource}).
  */
 public final class CanonicalJson {
 
@@ -211,6 +212,15 @@ public final class CanonicalJson {
      */
     private static final boolean TO_STRING_IS_SHORTEST = Runtime.version().feature() >= 19;
 
+    /**
+     * Where this JVM takes the shortest digits of a normal double from: {@code "jdk"} ({@link Double#toString},
+     * JDK 19 and later), {@code "jackson"} (jackson-core's writer, see {@link JacksonDigits}) or {@code "search"}
+     * (this class's own way, from the exact binary value). All three give the same digits.
+     */
+    public static String shortestDigitsSource() {
+        return TO_STRING_IS_SHORTEST ? "jdk" : JacksonDigits.AGREES_WITH_SEARCH ? "jackson" : "search";
+    }
+
     /** The shortest decimal that reads back as the finite, non-zero {@code d} (nearest when tied). */
     public static BigDecimal shortestRoundTrip(double d) {
         // Fast path: any two decimals of at most 15 significant digits read back as different normal
@@ -219,10 +229,13 @@ public final class CanonicalJson {
         if (Math.abs(d) < Double.MIN_NORMAL) {
             return searchShortest(d);
         }
-        String text = Double.toString(d);
         if (TO_STRING_IS_SHORTEST) {
-            return new BigDecimal(text).stripTrailingZeros();
+            return new BigDecimal(Double.toString(d)).stripTrailingZeros();
         }
+        if (JacksonDigits.AGREES_WITH_SEARCH) {
+            return new BigDecimal(JacksonDigits.text(d)).stripTrailingZeros();
+        }
+        String text = Double.toString(d);
         if (significantDigits(text) <= 15) {
             BigDecimal quick = new BigDecimal(text).stripTrailingZeros();
             if (quick.doubleValue() == d) {
