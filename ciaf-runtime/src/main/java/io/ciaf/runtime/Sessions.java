@@ -244,5 +244,8 @@ final class Sessions implements AutoCloseable {
             // closing
         }
         channel = null;
+        for (CatchUp c : java.util.List.copyOf(catchUps.keySet())) {
+            caughtUp(c, false); // not done: their notes stay for the next start
+        }
     }
 }
