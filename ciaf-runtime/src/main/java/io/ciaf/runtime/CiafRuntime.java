@@ -95,16 +95,7 @@ final class CiafRuntime {
         try {
             storage = MetadataStorage.open(config.storagePath(), config.storageBackend());
         } catch (io.ciaf.storage.MetadataStoreDamagedException e) {
-            // The store is a view of the ledger: a damaged one must not stop the ledger from recording. Keep it
-            // aside, untouched, start an empty one, and say so where an auditor will see it (SESSION_START).
-            Path aside = MetadataStorage.moveAside(config.storagePath(), "damaged");
-            storage = MetadataStorage.open(config.storagePath(), config.storageBackend());
-            storeNote = "damaged (" + e.getCause().getMessage() + "); moved to " + aside + " and a new store started;"
-                    + " earlier records are in the ledger: ciaf rebuild puts them back";
-            Problems.report("store-damaged", "CIAF's metadata store " + e.file() + " is damaged or not a database;"
-                    + " it was moved to " + aside + ", untouched, and an empty store started. The ledger holds every"
-                    + " record: stop this application and run ciaf rebuild --home " + config.home()
-                    + " to put the earlier ones back");
+            storeNote = replaceDamagedStore();
         }
         for (Map.Entry<io.ciaf.api.Stage, io.ciaf.api.spi.MetadataValidator> v : validators) {
             storage.registerValidator(v.getKey(), v.getValue());
@@ -136,6 +127,40 @@ final class CiafRuntime {
             session.caughtUp(c, BackendCatchUp.restore(ledger, storage, c, listeners) >= 0);
         }
         pipeline = new CapturePipeline(queue, ledger, storage, session, config, dropped, listeners);
+    }
+
+    /** Threads of one JVM queue here: a file lock is held per JVM, not per thread. */
+    private static final Object STORE_REPAIR = new Object();
+
+    /**
+     * The store is a view of the ledger: a damaged one must not stop the ledger from recording. Keeps it aside,
+     * untouched, starts an empty one, and returns what to say where an auditor will see it (SESSION_START), or
+     * null when another JVM replaced it meanwhile. JVMs starting together on one home take turns, under a lock
+     * on a file beside the store, and each opens the store again first: otherwise the second would move aside
+     * the new store the first had started and was writing to.
+     */
+    private String replaceDamagedStore() throws Exception {
+        Path store = config.storagePath();
+        Path lockFile = store.resolveSibling(store.getFileName() + ".repair.lock");
+        synchronized (STORE_REPAIR) {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                    java.nio.channels.FileLock held = ch.lock()) {
+                try {
+                    storage = MetadataStorage.open(store, config.storageBackend());
+                    return null; // replaced by another JVM while this one waited
+                } catch (io.ciaf.storage.MetadataStoreDamagedException e) {
+                    Path aside = MetadataStorage.moveAside(store, "damaged");
+                    storage = MetadataStorage.open(store, config.storageBackend());
+                    Problems.report("store-damaged", "CIAF's metadata store " + e.file() + " is damaged or not a"
+                            + " database; it was moved to " + aside + ", untouched, and an empty store started. The"
+                            + " ledger holds every record: stop this application and run ciaf rebuild --home "
+                            + config.home() + " to put the earlier ones back");
+                    return "damaged (" + e.getCause().getMessage() + "); moved to " + aside + " and a new store"
+                            + " started; earlier records are in the ledger: ciaf rebuild puts them back";
+                }
+            }
+        }
     }
 
     // A runtime that cannot record must still never block or fail its callers.
