@@ -2,9 +2,6 @@ package io.ciaf.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,15 +48,9 @@ class CatchUpAfterKillTest {
         for (LocalDate d : List.of(today, today.plusDays(1))) {
             blocked.add(Files.createDirectories(home.resolve("metadata/credit/" + d + ".jsonl")));
         }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "-Dciaf.home=" + home, App.class.getName());
-        pb.environment().put("CIAF_STORAGE_BACKEND", "json");
-        pb.redirectError(home.resolveSibling(home.getFileName() + "-app.err").toFile());
-        Process app = pb.start();
+        Process app = TestJvms.start(App.class, home, Map.of("CIAF_STORAGE_BACKEND", "json"), "app");
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8));
-            assertThat(out.readLine()).isEqualTo("captured");
+            assertThat(TestJvms.stdout(app).readLine()).isEqualTo("captured");
         } finally {
             app.destroyForcibly(); // SIGKILL, with the refused record still held in memory
         }

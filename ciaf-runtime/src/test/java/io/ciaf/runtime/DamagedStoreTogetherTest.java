@@ -3,7 +3,6 @@ package io.ciaf.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -40,15 +39,9 @@ class DamagedStoreTogetherTest {
         try (FileChannel ch = FileChannel.open(home.resolve("metadata.repair.lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE)) {
             FileLock repairing = ch.lock();
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    "-Dciaf.home=" + home, App.class.getName());
-            Path err = home.resolveSibling(home.getFileName() + "-app.err");
-            pb.redirectError(err.toFile());
-            Process app = pb.start();
+            Process app = TestJvms.start(App.class, home, java.util.Map.of(), "app");
             try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(),
-                        StandardCharsets.UTF_8));
+                BufferedReader out = TestJvms.stdout(app);
                 assertThat(out.readLine()).isEqualTo("captured");
                 // the other JVM opens its home (the ledger first) and finds the store damaged
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -79,7 +72,7 @@ class DamagedStoreTogetherTest {
                 assertThat(s.query(MetadataQuery.all())).extracting(MetadataRecord::model)
                         .containsExactlyInAnyOrder("first-jvm", "credit");
             }
-            assertThat(Files.readString(err)).doesNotContain("is damaged");
+            assertThat(Files.readString(TestJvms.stderr(home, "app"))).doesNotContain("is damaged");
         }
     }
 

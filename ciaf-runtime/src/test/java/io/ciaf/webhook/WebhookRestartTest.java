@@ -2,13 +2,9 @@ package io.ciaf.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -27,23 +23,16 @@ class WebhookRestartTest {
     Path home;
 
     private Process app(int port, String... args) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "-Dciaf.home=" + home, WebhookApp.class.getName()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("CIAF_WEBHOOK_URL", "http://127.0.0.1:" + port + "/hook");
-        pb.environment().put("CIAF_WEBHOOK_SECRET", SECRET);
-        pb.environment().put("CIAF_WEBHOOK_BACKOFF_MS", "20");
-        pb.environment().put("CIAF_WEBHOOK_MAX_BACKOFF_MS", "200");
-        pb.environment().put("CIAF_WEBHOOK_MAX_ATTEMPTS", "1000");
-        pb.redirectError(home.resolveSibling(home.getFileName() + "-" + args[0] + ".err").toFile());
-        return pb.start();
+        return io.ciaf.runtime.TestJvms.start(WebhookApp.class, home, Map.of(
+                "CIAF_WEBHOOK_URL", "http://127.0.0.1:" + port + "/hook",
+                "CIAF_WEBHOOK_SECRET", SECRET,
+                "CIAF_WEBHOOK_BACKOFF_MS", "20",
+                "CIAF_WEBHOOK_MAX_BACKOFF_MS", "200",
+                "CIAF_WEBHOOK_MAX_ATTEMPTS", "1000"), args[0], args);
     }
 
     private static String firstLine(Process p) throws Exception {
-        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        return r.readLine();
+        return io.ciaf.runtime.TestJvms.stdout(p).readLine();
     }
 
     @Test
