@@ -1,8 +1,12 @@
 package io.ciaf.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 
 import io.ciaf.runtime.CiafConfig;
+import io.ciaf.runtime.LiveSessions;
 import picocli.CommandLine.Option;
 
 /** {@code --home DIR}, shared by every command. */
@@ -29,5 +33,26 @@ final class HomeOption {
                     + " problem(s):\n  " + String.join("\n  ", config.validate()));
         }
         return config;
+    }
+
+    /**
+     * Refuses to go on while an application records into {@code home}: {@code change} says what this command
+     * would do to it.
+     *
+     * @throws IllegalStateException (exit 3) naming each session recording there and its process
+     */
+    static void requireNoneRecording(Path home, String change) {
+        List<String> live;
+        try {
+            live = LiveSessions.in(home);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot tell whether an application records into " + home + " now ("
+                    + e + "); nothing was changed", e);
+        }
+        if (!live.isEmpty()) {
+            throw new IllegalStateException(String.join(", ", live) + (live.size() == 1 ? " records" : " record")
+                    + " into " + home + " now, and this command " + change + ": stop the application first;"
+                    + " nothing was changed");
+        }
     }
 }

@@ -17,7 +17,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "rebuild", description = "Disaster recovery: rebuild the metadata backend from the ledger alone"
-        + " (the configured backend and path). An existing store is moved aside, never deleted.")
+        + " (the configured backend and path). An existing store is moved aside, never deleted. Refused while an"
+        + " application records into the home.")
 final class RebuildCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -31,7 +32,9 @@ final class RebuildCommand implements Callable<Integer> {
         Console console = parent.console;
         CiafConfig config = homeOption.config(console);
         Path store = config.storagePath();
-        try (AuditLedger ledger = AuditLedger.open(console.home(homeOption.home))) {
+        Path home = console.home(homeOption.home);
+        HomeOption.requireNoneRecording(home, "would move its metadata store from under it");
+        try (AuditLedger ledger = AuditLedger.open(home)) {
             LedgerRecords.Result r = LedgerRecords.read(ledger, null, -1, null);
             Path aside = null;
             if (Files.isDirectory(store) && !empty(store)) {

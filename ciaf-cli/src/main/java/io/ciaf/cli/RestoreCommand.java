@@ -12,7 +12,7 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "restore", description = "Restore a backup into the home, after checking its checksums, verifying"
         + " its chain, and checking it is this home's ledger and not older than its latest checkpoint. The"
-        + " replaced ledger file is kept beside it. Stop applications using the home first.")
+        + " replaced ledger file is kept beside it. Refused while an application records into the home.")
 final class RestoreCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -31,6 +31,7 @@ final class RestoreCommand implements Callable<Integer> {
     public Integer call() {
         Console console = parent.console;
         Path home = console.home(homeOption.home);
+        HomeOption.requireNoneRecording(home, "would replace the ledger it appends to");
         Optional<Path> replaced = LedgerBackup.restore(from, home, allowOlder);
         console.out().println("restored " + from + " into " + home
                 + replaced.map(p -> "; the replaced ledger is kept as " + p).orElse(""));

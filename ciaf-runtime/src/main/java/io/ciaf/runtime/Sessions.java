@@ -61,7 +61,7 @@ final class Sessions implements AutoCloseable {
 
     Sessions(AuditLedger ledger) {
         this.ledger = ledger;
-        this.file = ledger.home().resolve("sessions").resolve(id + ".json");
+        this.file = ledger.home().resolve(LiveSessions.DIRECTORY).resolve(id + ".json");
     }
 
     /** Records losses of earlier sessions, then starts this one (SESSION_START). */
