@@ -38,11 +38,7 @@ class CiafCommandTest {
         if (args.length > 1 && args[0].equals("config") && args[1].equals("template")) {
             return CliRun.run(Map.of(), stdin, args);
         }
-        String[] withHome = new String[args.length + 2];
-        System.arraycopy(args, 0, withHome, 0, args.length);
-        withHome[args.length] = "--home";
-        withHome[args.length + 1] = home.toString();
-        return CliRun.run(Map.of(), stdin, withHome);
+        return CliRun.inHome(home, stdin, args);
     }
 
     private CliRun init() {

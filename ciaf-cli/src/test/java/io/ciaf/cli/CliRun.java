@@ -13,6 +13,14 @@ record CliRun(int exit, String out, String err) {
         return run(false, env, stdin, args);
     }
 
+    /** {@code args} then {@code --home home}, with {@code stdin} and no environment. */
+    static CliRun inHome(java.nio.file.Path home, String stdin, String... args) {
+        String[] withHome = java.util.Arrays.copyOf(args, args.length + 2);
+        withHome[args.length] = "--home";
+        withHome[args.length + 1] = home.toString();
+        return run(Map.of(), stdin, withHome);
+    }
+
     /** As if stderr were (or were not) a terminal. */
     static CliRun run(boolean terminal, Map<String, String> env, String stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

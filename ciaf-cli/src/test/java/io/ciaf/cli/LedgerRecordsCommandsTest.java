@@ -48,11 +48,7 @@ class LedgerRecordsCommandsTest {
     }
 
     private CliRun ciaf(String... args) {
-        String[] withHome = new String[args.length + 2];
-        System.arraycopy(args, 0, withHome, 0, args.length);
-        withHome[args.length] = "--home";
-        withHome[args.length + 1] = home.toString();
-        return CliRun.run(Map.of(), "", withHome);
+        return CliRun.inHome(home, "", args);
     }
 
     @Test

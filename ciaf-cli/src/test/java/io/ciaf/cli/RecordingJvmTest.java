@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -28,11 +27,7 @@ class RecordingJvmTest {
     Path dir;
 
     private CliRun ciaf(Path home, String... args) {
-        String[] withHome = new String[args.length + 2];
-        System.arraycopy(args, 0, withHome, 0, args.length);
-        withHome[args.length] = "--home";
-        withHome[args.length + 1] = home.toString();
-        return CliRun.run(Map.of(), "", withHome);
+        return CliRun.inHome(home, "", args);
     }
 
     @Test

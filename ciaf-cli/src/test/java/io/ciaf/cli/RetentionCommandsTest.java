@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,11 +33,7 @@ class RetentionCommandsTest {
     }
 
     private CliRun ciaf(String stdin, String... args) {
-        String[] withHome = new String[args.length + 2];
-        System.arraycopy(args, 0, withHome, 0, args.length);
-        withHome[args.length] = "--home";
-        withHome[args.length + 1] = home.toString();
-        return CliRun.run(Map.of(), stdin, withHome);
+        return CliRun.inHome(home, stdin, args);
     }
 
     private boolean erased(long position) {
