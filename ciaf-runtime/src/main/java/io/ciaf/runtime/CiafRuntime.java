@@ -122,10 +122,27 @@ final class CiafRuntime {
         if (storeNote != null) {
             about.put("metadata_store", storeNote);
         }
-        session.start(about);
+        // Earlier sessions' records the backend lacks go back first, so that SESSION_START says where an auditor
+        // sees it what was put back into the view, and what is still to come at a later start.
+        session.findEarlier();
+        Map<String, Object> restored = new LinkedHashMap<>();
+        java.util.List<String> pending = new java.util.ArrayList<>();
         for (Sessions.CatchUp c : java.util.List.copyOf(session.catchUps.keySet())) {
-            session.caughtUp(c, BackendCatchUp.restore(ledger, storage, c, listeners) >= 0);
+            int n = BackendCatchUp.restore(ledger, storage, c, listeners);
+            session.caughtUp(c, n >= 0);
+            if (n > 0) {
+                restored.put(c.session(), n);
+            } else if (n < 0) {
+                pending.add(c.session());
+            }
         }
+        if (!restored.isEmpty()) {
+            about.put("backend_restored", restored);
+        }
+        if (!pending.isEmpty()) {
+            about.put("backend_restore_pending", pending);
+        }
+        session.start(about);
         pipeline = new CapturePipeline(queue, ledger, storage, session, config, dropped, listeners);
     }
 

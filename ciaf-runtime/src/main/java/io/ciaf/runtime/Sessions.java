@@ -64,11 +64,19 @@ final class Sessions implements AutoCloseable {
         this.file = ledger.home().resolve(LiveSessions.DIRECTORY).resolve(id + ".json");
     }
 
-    /** Records losses of earlier sessions, then starts this one (SESSION_START). */
-    void start(Map<String, Object> about) throws IOException {
+    /**
+     * Records the losses of earlier sessions (RECOVERY) and finds those whose records the backend may lack
+     * ({@link #catchUps}); called before {@link #start}, so that SESSION_START can say what was put back.
+     */
+    void findEarlier() throws IOException {
         Files.createDirectories(file.getParent());
         recoverAbandoned();
         findCatchUps();
+    }
+
+    /** Starts this session (SESSION_START, with {@code about}). */
+    void start(Map<String, Object> about) throws IOException {
+        Files.createDirectories(file.getParent());
         channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 StandardOpenOption.READ);
         lock = channel.lock();

@@ -531,8 +531,8 @@ class CaptureTest {
         List<Path> blocked = blockJsonDayFilesThenCaptureTwo(err);
         Ciaf.shutdown();
         // the session's note stays behind, naming the oldest record the backend refused
-        Path note = home.resolve("sessions").resolve(payload(entries("SESSION_END").get(0)).get("session").asText()
-                + Sessions.CATCH_UP);
+        String first = payload(entries("SESSION_END").get(0)).get("session").asText();
+        Path note = home.resolve("sessions").resolve(first + Sessions.CATCH_UP);
         assertThat(JSON.readTree(Files.readString(note)).get("first_unsaved").asText())
                 .isEqualTo(payload(entries("METADATA").get(0)).get("id").asText());
 
@@ -540,12 +540,19 @@ class CaptureTest {
         startAgainAndCaptureOneOfAnotherModel(err);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("tried again at the next start");
         assertThat(note).exists();
+        // and the ledger says so, where an auditor looks
+        JsonNode second = payload(entries("SESSION_START").get(1));
+        assertThat(second.get("backend_restore_pending").toString()).isEqualTo("[\"" + first + "\"]");
+        assertThat(second.has("backend_restored")).isFalse();
 
         for (Path b : blocked) {
             Files.delete(b);
         }
         startAgainAndCaptureOneOfAnotherModel(err);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("restored 2 records of the session");
+        JsonNode third = payload(entries("SESSION_START").get(2));
+        assertThat(third.get("backend_restored").get(first).asInt()).isEqualTo(2);
+        assertThat(third.has("backend_restore_pending")).isFalse();
         try (java.util.stream.Stream<Path> files = Files.list(home.resolve("sessions"))) {
             assertThat(files).isEmpty();
         }

@@ -80,9 +80,20 @@ class CatchUpAfterKillTest {
         }
         try (AuditLedger ledger = AuditLedger.open(home)) {
             assertThat(ledger.verify().size()).isEqualTo(ledger.size());
-            long[] recoveries = {0};
-            ledger.scan(0, ledger.size() - 1, e -> recoveries[0] += e.type().equals("RECOVERY") ? 1 : 0);
-            assertThat(recoveries[0]).isEqualTo(1);
+            List<Map<String, Object>> recoveries = new ArrayList<>();
+            List<Map<String, Object>> starts = new ArrayList<>();
+            ledger.scan(0, ledger.size() - 1, e -> {
+                if (e.type().equals("RECOVERY")) {
+                    recoveries.add(e.payloadFields());
+                } else if (e.type().equals("SESSION_START")) {
+                    starts.add(e.payloadFields());
+                }
+            });
+            assertThat(recoveries).hasSize(1);
+            // the next session's start says what it put back, for the session the RECOVERY names
+            assertThat(starts).hasSize(2);
+            assertThat(starts.get(1).get("backend_restored"))
+                    .isEqualTo(Map.of(recoveries.get(0).get("lost_session"), 1));
         }
     }
 
