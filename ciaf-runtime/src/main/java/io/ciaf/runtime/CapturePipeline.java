@@ -393,10 +393,7 @@ final class CapturePipeline implements Runnable {
         } catch (RuntimeException ex) {
             backendUnsaved.addAndGet(batch.size());
             hold(batch);
-            if (firstUnsaved == null) {
-                firstUnsaved = batch.get(0).id(); // batches come in ledger order: the oldest refused
-                session.unsavedFrom(firstUnsaved);
-            }
+            session.refused(batch.get(0).id()); // batches come in ledger order: this batch's oldest
             Problems.report("backend-save", "records are in the ledger but the metadata backend could not"
                     + " save them; they are saved again once it takes records again, and those still unsaved"
                     + " at the end are counted as backend_unsaved in SESSION_END (ciaf rebuild puts them back)", ex);
@@ -416,12 +413,6 @@ final class CapturePipeline implements Runnable {
     /** When a failed try of the held records may be repeated (a backoff of 1 s doubling to a minute). */
     private long heldRetryAt;
     private long heldBackoff;
-    /**
-     * The oldest record the backend refused and has not saved since, noted in the session file so that the next
-     * start puts it and what follows back should this JVM be killed or end with records unsaved. Stays while any
-     * refused record is unsaved, those let go past {@link #HELD_MAX} included. Backend thread only.
-     */
-    private java.util.UUID firstUnsaved;
 
     private void hold(List<MetadataRecord> batch) {
         held.addAll(batch);
@@ -447,8 +438,7 @@ final class CapturePipeline implements Runnable {
             heldBackoff = 0;
             backendUnsaved.addAndGet(-again.size());
             if (backendUnsaved.get() == 0) {
-                firstUnsaved = null;
-                session.unsavedFrom(null);
+                session.allSaved(); // (those let go past HELD_MAX stay unsaved, and noted)
             }
             Problems.report("backend-saved-again", "the metadata backend took records again and saved the "
                     + again.size() + " it had refused earlier in this session");

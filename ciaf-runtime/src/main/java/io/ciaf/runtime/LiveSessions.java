@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +11,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import io.ciaf.storage.internal.RecordJson;
 
 /**
  * Internal, not for public use: the capture sessions recording into a home right now, found by the locks their
@@ -63,14 +60,13 @@ public final class LiveSessions {
     }
 
     private static String describe(Path f) {
-        String name = f.getFileName().toString();
-        String id = name.substring(0, name.length() - ".json".length());
+        Map<?, ?> note;
         try {
-            String text = Files.readString(f, StandardCharsets.UTF_8);
-            Map<?, ?> note = text.isBlank() ? Map.of() : RecordJson.MAPPER.readValue(text, Map.class);
-            return "session " + id + (note.get("pid") != null ? " (pid " + note.get("pid") + ")" : "");
+            note = Sessions.readNote(f);
         } catch (IOException | RuntimeException e) {
-            return "session " + id;
+            note = Map.of();
         }
+        return "session " + Sessions.sessionOf(f, note, ".json")
+                + (note.get("pid") != null ? " (pid " + note.get("pid") + ")" : "");
     }
 }

@@ -90,26 +90,38 @@ final class Sessions implements AutoCloseable {
     /** Notes the last committed position, so that a later RECOVERY can name it (no fsync: survives kill -9). */
     synchronized void progress(long lastPosition) {
         this.lastPosition = lastPosition;
-        writeNote();
+        writeNote(false);
     }
 
     /**
-     * Notes the oldest record the backend refused and has not saved since ({@code null}: none any more), so that
-     * the next start puts it and what follows back into the backend should this JVM be killed or end with it
-     * unsaved. Called by the backend thread when that changes, which is rarely.
+     * Notes that the backend refused {@code oldest} and the records after it, unless an older refused record is
+     * noted already, so that the next start puts them back should this JVM be killed or end with them unsaved.
+     * Called by the backend thread when a save fails.
      */
-    synchronized void unsavedFrom(UUID record) {
-        this.firstUnsaved = record;
-        writeNote();
+    synchronized void refused(UUID oldest) {
+        if (firstUnsaved == null) {
+            firstUnsaved = oldest;
+            writeNote(false);
+        }
     }
 
-    private void writeNote() {
+    /** Notes that the backend holds every record it had refused. */
+    synchronized void allSaved() {
+        if (firstUnsaved != null) {
+            firstUnsaved = null;
+            writeNote(false);
+        }
+    }
+
+    /** Writes the note: {@code ended} marks that of a session that ended cleanly with records unsaved. */
+    private void writeNote(boolean ended) {
         if (channel == null) {
             return;
         }
         String json = "{\"session\":\"" + id + "\",\"pid\":" + pid + ",\"start_position\":"
                 + startPosition + ",\"last_committed_position\":" + lastPosition
-                + (firstUnsaved == null ? "" : ",\"first_unsaved\":\"" + firstUnsaved + "\"") + "}";
+                + (firstUnsaved == null ? "" : ",\"first_unsaved\":\"" + firstUnsaved + "\"")
+                + (ended ? ",\"ended\":true}" : "}");
         try {
             // Written over itself at a fixed width, padded with spaces (still JSON): the file never changes size,
             // so no truncate, which cost the pipeline thread 8% of its CPU at a commit every 25 ms.
@@ -141,10 +153,8 @@ final class Sessions implements AutoCloseable {
             if (held == null) {
                 return; // its JVM is alive
             }
-            String text = Files.readString(other, StandardCharsets.UTF_8);
-            Map<?, ?> state = text.isBlank() ? Map.of() : RecordJson.MAPPER.readValue(text, Map.class);
-            Object named = state.get("session");
-            String lost = named != null ? named.toString() : other.getFileName().toString().replace(".json", "");
+            Map<?, ?> state = readNote(other);
+            String lost = sessionOf(other, state, ".json");
             Map<String, Object> payload = new LinkedHashMap<>();
             payload.put("lost_session", lost);
             payload.put("session_start_position", state.get("start_position"));
@@ -164,8 +174,20 @@ final class Sessions implements AutoCloseable {
     }
 
     private static Path catchUpFile(Path note) {
+        return note.resolveSibling(sessionOf(note, Map.of(), ".json") + CATCH_UP);
+    }
+
+    /** A session note's fields; none when it is blank (a JVM killed before it first wrote it). */
+    static Map<?, ?> readNote(Path note) throws IOException {
+        String text = Files.readString(note, StandardCharsets.UTF_8);
+        return text.isBlank() ? Map.of() : RecordJson.MAPPER.readValue(text, Map.class);
+    }
+
+    /** The session a note names, else the one its file name ({@code <id><suffix>}) does. */
+    static String sessionOf(Path note, Map<?, ?> fields, String suffix) {
+        Object named = fields.get("session");
         String name = note.getFileName().toString();
-        return note.resolveSibling(name.substring(0, name.length() - ".json".length()) + CATCH_UP);
+        return named != null ? named.toString() : name.substring(0, name.length() - suffix.length());
     }
 
     /** The catch-up notes no other JVM is working on, each locked until {@link #caughtUp}. */
@@ -178,12 +200,8 @@ final class Sessions implements AutoCloseable {
                         ch.close(); // another JVM catches it up now
                         continue;
                     }
-                    String text = Files.readString(f, StandardCharsets.UTF_8);
-                    Map<?, ?> state = text.isBlank() ? Map.of() : RecordJson.MAPPER.readValue(text, Map.class);
-                    String name = f.getFileName().toString();
-                    Object named = state.get("session");
-                    catchUps.put(new CatchUp(named != null ? named.toString()
-                            : name.substring(0, name.length() - CATCH_UP.length()),
+                    Map<?, ?> state = readNote(f);
+                    catchUps.put(new CatchUp(sessionOf(f, state, CATCH_UP),
                             state.get("start_position") instanceof Number n ? n.longValue() : 0L,
                             state.get("first_unsaved") instanceof String u ? UUID.fromString(u) : null,
                             !Boolean.TRUE.equals(state.get("ended"))), new Locked(f, ch));
@@ -224,11 +242,7 @@ final class Sessions implements AutoCloseable {
         ledger.append("SESSION_END", payload, "session-end-" + id);
         try {
             if (firstUnsaved != null && channel != null) {
-                String json = "{\"session\":\"" + id + "\",\"start_position\":" + startPosition
-                        + ",\"last_committed_position\":" + lastPosition + ",\"first_unsaved\":\"" + firstUnsaved
-                        + "\",\"ended\":true}";
-                channel.write(ByteBuffer.wrap(String.format("%-" + PROGRESS_WIDTH + "s", json)
-                        .getBytes(StandardCharsets.UTF_8)), 0);
+                writeNote(true);
                 Files.move(file, catchUpFile(file), StandardCopyOption.REPLACE_EXISTING);
             } else {
                 Files.deleteIfExists(file);
