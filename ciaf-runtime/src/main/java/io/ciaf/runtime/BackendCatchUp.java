@@ -59,19 +59,18 @@ final class BackendCatchUp {
             long first = Math.max(0, c.startPosition());
             long from = c.firstUnsaved() == null ? -1 : ledger.findByIdempotencyKey(c.firstUnsaved().toString())
                     .map(LedgerEntry::position).orElse(first);
-            int[] restored = {0};
-            boolean more = from >= 0
-                    ? forwards(ledger, storage, member, from, listeners, limit, maxScanned, restored)
-                    : backwards(ledger, storage, member, first, listeners, limit, restored);
-            if (restored[0] > 0 || more) {
-                Problems.report("backend-catch-up:" + c.session(), "restored " + restored[0] + " records of "
+            Restored r = from >= 0
+                    ? forwards(ledger, storage, member, from, listeners, limit, maxScanned)
+                    : backwards(ledger, storage, member, first, listeners, limit);
+            if (r.count() > 0 || r.more()) {
+                Problems.report("backend-catch-up:" + c.session(), "restored " + r.count() + " records of "
                         + which + " to the metadata backend from the ledger (" + (c.killed() && c.firstUnsaved()
                         == null ? "it had committed them but was killed before saving them there"
                         : "the backend had refused them, or the session was killed before saving them there")
-                        + ")" + (more ? "; it is missing older ones too, more than are put back at a start: run"
+                        + ")" + (r.more() ? "; it is missing older ones too, more than are put back at a start: run"
                         + " ciaf rebuild to rebuild the backend from the ledger" : ""));
             }
-            return restored[0];
+            return r.count();
         } catch (Exception e) {
             Problems.report("backend-catch-up-failed:" + c.session(), "cannot restore the records of " + which + " that"
                     + " the metadata backend lacks; this is tried again at the next start, and ciaf rebuild"
@@ -80,28 +79,30 @@ final class BackendCatchUp {
         }
     }
 
-    /** Saves the missing ones among the session's records from {@code from} on; true if it stopped early. */
-    private static boolean forwards(AuditLedger ledger, MetadataStorage storage, String member, long from,
-            Listeners listeners, int limit, long maxScanned, int[] restored) {
+    /** How many records were put back, and whether more were left for {@code ciaf rebuild} (a limit stopped it). */
+    private record Restored(int count, boolean more) {
+    }
+
+    /** Saves the missing ones among the session's records from {@code from} on. */
+    private static Restored forwards(AuditLedger ledger, MetadataStorage storage, String member, long from,
+            Listeners listeners, int limit, long maxScanned) {
         long end = ledger.size() - 1;
+        int restored = 0;
         for (long at = from; at <= end; at += CHUNK) {
-            if (restored[0] >= limit || at - from >= maxScanned) {
-                return true;
+            if (restored >= limit || at - from >= maxScanned) {
+                return new Restored(restored, true);
             }
             List<MetadataRecord> chunk = sessionRecords(ledger, member, at, Math.min(end, at + CHUNK - 1));
             if (!chunk.isEmpty()) {
-                List<MetadataRecord> saved = storage.saveValidatedMissing(chunk);
-                // their metadata_saved events were never queued either (that happens after the backend save)
-                listeners.saved(saved);
-                restored[0] += saved.size();
+                restored += saveMissing(storage, chunk, listeners);
             }
         }
-        return false;
+        return new Restored(restored, false);
     }
 
-    /** Saves the session's last records the backend lacks, found reading backwards; true if it stopped early. */
-    private static boolean backwards(AuditLedger ledger, MetadataStorage storage, String member, long first,
-            Listeners listeners, int limit, int[] restored) {
+    /** Saves the session's last records the backend lacks, found reading backwards. */
+    private static Restored backwards(AuditLedger ledger, MetadataStorage storage, String member, long first,
+            Listeners listeners, int limit) {
         List<List<MetadataRecord>> newestFirst = new ArrayList<>();
         int found = 0;
         boolean more = false;
@@ -138,13 +139,16 @@ final class BackendCatchUp {
         for (int i = newestFirst.size() - 1; i >= 0; i--) {
             missing.addAll(newestFirst.get(i));
         }
-        if (!missing.isEmpty()) {
-            // only those it lacks: a chunk whose oldest is missing may hold some it has
-            List<MetadataRecord> saved = storage.saveValidatedMissing(missing);
-            listeners.saved(saved);
-            restored[0] += saved.size();
-        }
-        return more;
+        // only those it lacks: a chunk whose oldest is missing may hold some it has
+        return new Restored(missing.isEmpty() ? 0 : saveMissing(storage, missing, listeners), more);
+    }
+
+    /** Saves those of {@code records} the backend lacks; the listeners hear of them. Returns how many. */
+    private static int saveMissing(MetadataStorage storage, List<MetadataRecord> records, Listeners listeners) {
+        List<MetadataRecord> saved = storage.saveValidatedMissing(records);
+        // their metadata_saved events were never queued either (that happens after the backend save)
+        listeners.saved(saved);
+        return saved.size();
     }
 
     private static List<MetadataRecord> sessionRecords(AuditLedger ledger, String member, long from, long to) {
