@@ -122,9 +122,18 @@ final class CiafRuntime {
         if (storeNote != null) {
             about.put("metadata_store", storeNote);
         }
-        // Earlier sessions' records the backend lacks go back first, so that SESSION_START says where an auditor
-        // sees it what was put back into the view, and what is still to come at a later start.
         session.findEarlier();
+        catchUpEarlierSessions(about);
+        session.start(about);
+        pipeline = new CapturePipeline(queue, ledger, storage, session, config, dropped, listeners);
+    }
+
+    /**
+     * Puts earlier sessions' records the backend lacks back into it before SESSION_START, so that the entry says,
+     * where an auditor sees it, what was put back into the view ({@code backend_restored}) and what is still to
+     * come at a later start ({@code backend_restore_pending}).
+     */
+    private void catchUpEarlierSessions(Map<String, Object> about) {
         Map<String, Object> restored = new LinkedHashMap<>();
         java.util.List<String> pending = new java.util.ArrayList<>();
         for (Sessions.CatchUp c : java.util.List.copyOf(session.catchUps.keySet())) {
@@ -142,8 +151,6 @@ final class CiafRuntime {
         if (!pending.isEmpty()) {
             about.put("backend_restore_pending", pending);
         }
-        session.start(about);
-        pipeline = new CapturePipeline(queue, ledger, storage, session, config, dropped, listeners);
     }
 
     /** Threads of one JVM queue here: a file lock is held per JVM, not per thread. */
