@@ -3,7 +3,6 @@ package io.ciaf.runtime;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,14 +47,12 @@ public final class LiveSessions {
 
     private static boolean held(Path f) throws IOException {
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            FileLock lock = ch.tryLock();
+            FileLock lock = Sessions.lockUnlessHeld(ch);
             if (lock == null) {
-                return true; // another JVM holds it
+                return true; // a JVM, maybe this one, records into the home
             }
             lock.release();
             return false;
-        } catch (OverlappingFileLockException e) {
-            return true; // this very JVM records into the home
         }
     }
 

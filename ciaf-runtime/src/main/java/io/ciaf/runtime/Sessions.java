@@ -144,12 +144,7 @@ final class Sessions implements AutoCloseable {
 
     private void recoverIfAbandoned(Path other) {
         try (FileChannel ch = FileChannel.open(other, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            FileLock held;
-            try {
-                held = ch.tryLock();
-            } catch (OverlappingFileLockException e) {
-                return; // a session of this very JVM
-            }
+            FileLock held = lockUnlessHeld(ch);
             if (held == null) {
                 return; // its JVM is alive
             }
@@ -170,6 +165,15 @@ final class Sessions implements AutoCloseable {
             held.release();
         } catch (IOException | RuntimeException e) {
             Problems.report("recover:" + other, "cannot recover the abandoned session " + other, e);
+        }
+    }
+
+    /** A lock on a session's file, or null while a JVM, this one included, holds one. */
+    static FileLock lockUnlessHeld(FileChannel ch) throws IOException {
+        try {
+            return ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null; // this very JVM holds it
         }
     }
 
@@ -196,7 +200,7 @@ final class Sessions implements AutoCloseable {
             for (Path f : files) {
                 FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE);
                 try {
-                    if (ch.tryLock() == null) {
+                    if (lockUnlessHeld(ch) == null) {
                         ch.close(); // another JVM catches it up now
                         continue;
                     }
